@@ -1,0 +1,86 @@
+# The verbs a person types. `make help` lists them. `make reproduce` and `make test` each run
+# `setup` first, so on a fresh machine either is the only command needed.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Data mode: auto (official files if present or fetchable, else the synthetic sample),
+# official (insist on the official files) or sample (the shipped synthetic sample)
+DATA ?= auto
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
+
+.PHONY: help setup data sample reproduce profiles verify test unit notebooks lint format lab bench lock clean distclean
+
+help: ## list the verbs with what they do
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  variables: DATA=auto|official|sample (default auto), DA_DATA_MIRROR=<folder or URL>"
+
+setup: $(STAMP) ## create .venv if missing, install the pinned lock, register the Jupyter kernel
+
+$(STAMP): requirements.txt requirements-lock.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c requirements-lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (da-police)" >/dev/null
+	@touch $(STAMP)
+
+data: setup ## fetch and verify the official files into data/raw (uses DA_DATA_MIRROR if set)
+	$(BIN)/python -m helpers.fetch fetch
+
+sample: setup ## regenerate the synthetic sample in data/sample (not real data)
+	$(BIN)/python -m helpers.sample
+
+reproduce: setup ## data + every numbered notebook -> reports/ (HTML, figures, manifest, index)
+	$(BIN)/python -m helpers.reproduce --data $(DATA)
+
+profiles: setup ## a profile page for each of the 43 forces -> reports/profiles/
+	$(BIN)/python -m helpers.profiles --data $(DATA)
+
+verify: setup ## compare reports/figures/MANIFEST.csv of this run with the committed one
+	$(BIN)/python -m helpers.manifest verify
+
+test: setup lint unit notebooks ## lint, unit tests, then nbval over every notebook (strict)
+
+unit: setup ## unit tests only
+	$(BIN)/python -m pytest tests
+
+notebooks: setup ## run every notebook with nbval, comparing outputs exactly
+	$(BIN)/python -m pytest $(NBVAL) notebooks
+
+lint: setup ## ruff lint and format check (src, tests, notebooks)
+	$(BIN)/ruff check src tests notebooks benchmarks conftest.py
+	$(BIN)/ruff format --check src tests notebooks benchmarks conftest.py
+
+format: setup ## apply ruff formatting
+	$(BIN)/ruff check --fix src tests notebooks benchmarks conftest.py
+	$(BIN)/ruff format src tests notebooks benchmarks conftest.py
+
+lab: setup ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+bench: setup ## reader benchmark on a real-size replica -> benchmarks/RESULTS.md (minutes)
+	$(BIN)/python benchmarks/bench_readers.py
+
+lock: ## rebuild requirements-lock.txt from requirements.txt in a scratch venv
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet -r requirements.txt
+	(echo "# Full pinned environment (pip freeze of a fresh install of requirements.txt, Python 3.11)."; \
+	 echo "# Regenerate: make lock"; .lockvenv/bin/pip freeze --exclude-editable) > requirements-lock.txt
+	rm -rf .lockvenv
+
+clean: ## remove caches and generated outputs (keeps .venv, data/raw and the sample)
+	rm -rf data/cache .pytest_cache .ruff_cache .hypothesis reports/notebooks reports/profiles reports/index.html
+	find data/processed -mindepth 1 ! -name README.md -delete 2>/dev/null || true
+	find reports/figures -mindepth 1 ! -name MANIFEST.csv -delete 2>/dev/null || true
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## clean, and remove .venv
+	rm -rf $(VENV)

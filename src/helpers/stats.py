@@ -1,0 +1,448 @@
+"""Statistics for comparing police forces: intervals, funnel limits, overdispersion, trends.
+
+Pure functions, vectorised, no I/O. Throughout, a *rate* is ``successes / trials`` where the
+caller names both: in this collection the numerator is a count of crimes closed with a given
+outcome (for example community resolutions, outcome 8) and the denominator is the number of
+outcomes assigned in the same year, excluding outcome 0 (see ``docs/assumptions_log.md``).
+Rates are proportions in [0, 1]; figures show them in per cent.
+
+Methods follow Spiegelhalter (2005), "Funnel plots for comparing institutional performance",
+Statistics in Medicine 24:1185-1202, the NHS-R FunnelPlotR package and the Public Health England
+(now OHID) technical guidance on funnel plots. ``docs/methods.md`` works an example by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+LEVELS = (0.95, 0.998)
+FUNNEL_METHODS = ("exact", "wilson", "arcsine")
+
+
+def level_label(level: float) -> str:
+    """0.95 -> '95', 0.998 -> '99_8' (used in column names)."""
+    return f"{level * 100:g}".replace(".", "_")
+
+
+def _z(level: float) -> float:
+    return float(sps.norm.ppf(1 - (1 - level) / 2))
+
+
+# ------------------------------------------------------------------------------------------
+# intervals for one proportion
+# ------------------------------------------------------------------------------------------
+
+
+def proportion_ci(successes, trials, level: float = 0.95, method: str = "wilson") -> tuple[np.ndarray, np.ndarray]:
+    """Confidence interval for a proportion ``successes / trials``.
+
+    ``method``: "wilson" (score interval) or "exact" (Clopper-Pearson). Arrays (or scalars) in,
+    arrays out: ``(lower, upper)`` as proportions in [0, 1]. Zero trials give NaN, never an
+    exception or a silent 0. Successes above trials or negative raise ValueError.
+    """
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    x, n = np.broadcast_arrays(x, n)
+    if np.any((x < 0) | (x > n)):
+        raise ValueError("successes must lie between 0 and trials")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "wilson":
+            z = _z(level)
+            p = x / n
+            denominator = 1 + z**2 / n
+            centre = (p + z**2 / (2 * n)) / denominator
+            half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
+            lower, upper = centre - half, centre + half
+        elif method == "exact":
+            alpha = 1 - level
+            lower = np.where(x > 0, sps.beta.ppf(alpha / 2, x, n - x + 1), 0.0)
+            upper = np.where(x < n, sps.beta.ppf(1 - alpha / 2, x + 1, n - x), 1.0)
+        else:
+            raise ValueError(f"method must be 'wilson' or 'exact', not {method!r}")
+    empty = n <= 0
+    lower = np.where(empty, np.nan, np.clip(lower, 0, 1))
+    upper = np.where(empty, np.nan, np.clip(upper, 0, 1))
+    return lower, upper
+
+
+# ------------------------------------------------------------------------------------------
+# funnel limits
+# ------------------------------------------------------------------------------------------
+
+
+def _exact_limit(n: np.ndarray, target: float, p: float) -> np.ndarray:
+    """Spiegelhalter (2005) appendix A.1.1: the interpolated binomial p-quantile, divided by n.
+
+    r_p is the smallest r with F(r) >= p (F the Binomial(n, target) cdf); with
+    alpha = (F(r_p) - p) / (F(r_p) - F(r_p - 1)) the limit is (r_p - alpha) / n.
+    """
+    n = np.asarray(n, dtype=float)
+    r_p = sps.binom.ppf(p, n, target)
+    f_r = sps.binom.cdf(r_p, n, target)
+    f_r1 = sps.binom.cdf(r_p - 1, n, target)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = np.where(f_r > f_r1, (f_r - p) / (f_r - f_r1), 0.0)
+        return (r_p - alpha) / n
+
+
+def _to_scale(p, method: str):
+    return np.arcsin(np.sqrt(np.clip(p, 0, 1))) if method == "arcsine" else np.asarray(p, dtype=float)
+
+
+def _from_scale(y, method: str):
+    if method == "arcsine":
+        return np.sin(np.clip(y, 0, np.pi / 2)) ** 2
+    return y
+
+
+def _standard_error(n, target: float, method: str) -> np.ndarray:
+    """Sampling sd of a proportion on the method's scale at the target."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "arcsine":
+            return 1 / (2 * np.sqrt(n))
+        return np.sqrt(target * (1 - target) / n)
+
+
+def funnel_limits(trials, target: float, levels=LEVELS, method: str = "exact", tau2: float = 0.0) -> pd.DataFrame:
+    """Funnel-plot control limits for a proportion at each number of trials.
+
+    ``target`` is the proportion units are compared with (pooled rate or an external standard).
+    ``method``: "exact" (binomial limits interpolated as Spiegelhalter 2005, appendix A.1.1),
+    "wilson" (score limits) or "arcsine" (variance-stabilised, as FunnelPlotR for proportions).
+    ``tau2 > 0`` widens each limit additively on the method's scale (the proportion scale for
+    exact and wilson, the arcsine-square-root scale for arcsine): a limit at distance
+    ``d = z * s`` from the target becomes ``z * sqrt(s**2 + tau2)``.
+
+    Returns one row per trials value: ``trials`` and ``lower_<L>``, ``upper_<L>`` per level
+    (``L`` = '95', '99_8'), proportions clipped to [0, 1]. Zero trials give NaN.
+    """
+    if method not in FUNNEL_METHODS:
+        raise ValueError(f"method must be one of {FUNNEL_METHODS}, not {method!r}")
+    if not 0 <= target <= 1:
+        raise ValueError(f"target must be a proportion in [0, 1], not {target!r}")
+    n = np.atleast_1d(np.asarray(trials, dtype=float))
+    out = pd.DataFrame({"trials": n})
+    target_scaled = float(_to_scale(target, method))
+    for level in levels:
+        z = _z(level)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if method == "exact":
+                lower = _exact_limit(n, target, (1 - level) / 2)
+                upper = _exact_limit(n, target, 1 - (1 - level) / 2)
+            elif method == "wilson":
+                root = z * np.sqrt(z**2 + 4 * n * target * (1 - target))
+                lower = (2 * n * target + z**2 - root) / (2 * (n + z**2))
+                upper = (2 * n * target + z**2 + root) / (2 * (n + z**2))
+            else:
+                se = _standard_error(n, target, method)
+                lower = _from_scale(target_scaled - z * se, method)
+                upper = _from_scale(target_scaled + z * se, method)
+            if tau2 > 0:
+                lower_s = _to_scale(np.clip(lower, 0, 1), method)
+                upper_s = _to_scale(np.clip(upper, 0, 1), method)
+                s_low = (target_scaled - lower_s) / z
+                s_up = (upper_s - target_scaled) / z
+                lower = _from_scale(target_scaled - z * np.sqrt(s_low**2 + tau2), method)
+                upper = _from_scale(target_scaled + z * np.sqrt(s_up**2 + tau2), method)
+        label = level_label(level)
+        empty = n <= 0
+        out[f"lower_{label}"] = np.where(empty, np.nan, np.clip(lower, 0, 1))
+        out[f"upper_{label}"] = np.where(empty, np.nan, np.clip(upper, 0, 1))
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# overdispersion
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overdispersion:
+    """phi (multiplicative), tau2 (additive, on ``scale``), and how they were obtained."""
+
+    phi: float
+    tau2: float
+    n_units: int
+    scale: str
+    trim: float
+    significant: bool
+    method: str
+
+    def describe(self) -> str:
+        return (
+            f"phi = {self.phi:.2f} over {self.n_units} units (z-scores winsorised at {self.trim:.0%} each tail); "
+            f"tau2 = {self.tau2:.3g} on the {self.scale} scale ({self.method})"
+        )
+
+
+def z_scores(successes, trials, target: float, method: str = "arcsine") -> np.ndarray:
+    """z = (y - target) / s on the method's scale: y the observed proportion (arcsine-square-root
+    transformed for "arcsine"), s its sampling sd at the target."""
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = _to_scale(x / n, method)
+        return (y - _to_scale(target, method)) / _standard_error(n, target, method)
+
+
+def overdispersion(successes, trials, target: float, trim: float = 0.1, method: str = "arcsine", significance: float | None = 0.05) -> Overdispersion:
+    """Overdispersion of unit proportions around a target (Spiegelhalter 2005, section 4).
+
+    With z_i the z-scores of ``z_scores`` (units with zero trials dropped) and k units:
+
+    * winsorise z at the ``trim`` and ``1 - trim`` quantiles (the top and bottom 10% by default
+      are pulled in to those quantiles, so that outliers do not inflate the estimate);
+    * phi = (1/k) * sum(z_w**2), the multiplicative overdispersion factor (1 = none);
+    * with weights w_i = 1/s_i**2 on the method's scale,
+      tau2 = max(0, (k * phi - (k - 1)) / (sum(w) - sum(w**2) / sum(w))), a DerSimonian-Laird
+      style additive between-unit variance. tau2 = 0 when phi <= (k - 1)/k.
+    * if ``significance`` is set, tau2 is also 0 unless k * phi exceeds the chi-squared
+      (k - 1) quantile at 1 - significance (no evidence of overdispersion); ``None`` always
+      estimates it, as FunnelPlotR does.
+
+    "arcsine" works on the arcsine-square-root scale (FunnelPlotR); "exact" and "wilson" on the
+    proportion scale with s_i = sqrt(target (1 - target) / n_i).
+    """
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    keep = n > 0
+    x, n = x[keep], n[keep]
+    k = len(n)
+    scale = "arcsine-square-root" if method == "arcsine" else "proportion"
+    if k < 3:
+        return Overdispersion(np.nan, 0.0, k, scale, trim, False, "too few units")
+    z = z_scores(x, n, target, method)
+    low, high = np.quantile(z, [trim, 1 - trim]) if trim > 0 else (-np.inf, np.inf)
+    z_w = np.clip(z, low, high)
+    phi = float(np.mean(z_w**2))
+    weights = 1 / _standard_error(n, target, method) ** 2
+    denominator = weights.sum() - (weights**2).sum() / weights.sum()
+    significant = bool(k * phi > sps.chi2.ppf(1 - significance, k - 1)) if significance else True
+    if phi <= (k - 1) / k or not significant or denominator <= 0:
+        reason = "no overdispersion" if phi <= (k - 1) / k else "overdispersion not significant"
+        return Overdispersion(phi, 0.0, k, scale, trim, significant, f"DerSimonian-Laird; tau2 = 0 ({reason})")
+    tau2 = float((k * phi - (k - 1)) / denominator)
+    return Overdispersion(phi, tau2, k, scale, trim, significant, "DerSimonian-Laird (additive random effects)")
+
+
+# ------------------------------------------------------------------------------------------
+# comparing units with a target
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    """The result of ``compare_to_target``: a table per unit and the settings behind it."""
+
+    table: pd.DataFrame
+    target: float
+    target_kind: str
+    overdispersion: Overdispersion
+    levels: tuple[float, ...]
+    method: str
+    adjusted: bool
+    successes: str = "successes"
+    trials: str = "trials"
+    notes: list[str] = field(default_factory=list)
+
+    def outside(self, level: float = 0.998, adjusted: bool | None = None) -> pd.DataFrame:
+        """Units outside the limits at ``level`` (adjusted limits when the comparison is)."""
+        adjusted = self.adjusted if adjusted is None else adjusted
+        column = f"position_{level_label(level)}" + ("_adjusted" if adjusted else "")
+        return self.table[self.table[column] != "within"].reset_index(drop=True)
+
+    def limits(self, trials, adjusted: bool) -> pd.DataFrame:
+        """Funnel limits for drawing, at the given trials."""
+        tau2 = self.overdispersion.tau2 if adjusted else 0.0
+        return funnel_limits(trials, self.target, self.levels, self.method, tau2)
+
+
+def compare_to_target(
+    frame: pd.DataFrame,
+    successes: str,
+    trials: str,
+    target: float | None = None,
+    levels=LEVELS,
+    adjust: bool = True,
+    method: str = "exact",
+    overdispersion_method: str = "arcsine",
+    trim: float = 0.1,
+) -> Comparison:
+    """Compare each unit's rate ``successes / trials`` with a target.
+
+    ``target=None`` compares with the pooled rate (sum of successes / sum of trials); a number
+    compares with that external standard (for example a threshold from national guidance).
+    Overdispersion is always estimated around the pooled rate (it describes how much forces
+    differ among themselves) and, when ``adjust``, widens the limits around whichever target is
+    used.
+
+    Returns a ``Comparison`` whose table has, per unit (sorted as given): the input columns,
+    ``rate``, ``ci_lower``/``ci_upper`` (95% Wilson), ``z`` (on the overdispersion scale),
+    ``expected`` (target x trials) and ``excess`` (successes - expected), and for each level
+    ``lower_<L>``/``upper_<L>`` and ``position_<L>`` ('below', 'within', 'above') unadjusted and
+    ``*_adjusted``.
+    """
+    table = frame.copy()
+    x = table[successes].to_numpy(dtype=float)
+    n = table[trials].to_numpy(dtype=float)
+    if np.any(n < 0) or np.any(x > n):
+        raise ValueError(f"{successes!r} must not exceed {trials!r}, and trials must be >= 0")
+    pooled = float(np.nansum(x) / np.nansum(n))
+    target_value = pooled if target is None else float(target)
+    kind = "pooled" if target is None else "external"
+    spread = overdispersion(x, n, pooled, trim=trim, method=overdispersion_method)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["rate"] = np.where(n > 0, x / n, np.nan)
+    table["ci_lower"], table["ci_upper"] = proportion_ci(x, n, 0.95, "wilson")
+    table["z"] = z_scores(x, n, target_value, overdispersion_method) if 0 < target_value < 1 else np.nan
+    table["expected"] = target_value * n
+    table["excess"] = x - table["expected"]
+    notes = []
+    for adjusted in (False, True):
+        if adjusted and not adjust:
+            continue
+        tau2 = spread.tau2 if adjusted else 0.0
+        if adjusted and overdispersion_method != method and tau2 > 0:
+            # tau2 was estimated on the overdispersion scale; widen the limits on that scale
+            limits = funnel_limits(n, target_value, levels, overdispersion_method, tau2)
+            base = funnel_limits(n, target_value, levels, method, 0.0)
+            unadjusted_ref = funnel_limits(n, target_value, levels, overdispersion_method, 0.0)
+            for level in levels:
+                label = level_label(level)
+                for side in ("lower", "upper"):
+                    widen = limits[f"{side}_{label}"] - unadjusted_ref[f"{side}_{label}"]
+                    limits[f"{side}_{label}"] = np.clip(base[f"{side}_{label}"] + widen, 0, 1)
+            if "tau2 applied" not in " ".join(notes):
+                notes.append(f"tau2 applied on the {spread.scale} scale, added to the {method} limits")
+        else:
+            limits = funnel_limits(n, target_value, levels, method, tau2)
+        suffix = "_adjusted" if adjusted else ""
+        for level in levels:
+            label = level_label(level)
+            lower = limits[f"lower_{label}"].to_numpy()
+            upper = limits[f"upper_{label}"].to_numpy()
+            table[f"lower_{label}{suffix}"] = lower
+            table[f"upper_{label}{suffix}"] = upper
+            rate = table["rate"].to_numpy()
+            position = np.where(rate < lower - 1e-12, "below", np.where(rate > upper + 1e-12, "above", "within"))
+            table[f"position_{label}{suffix}"] = np.where(n > 0, position, "no data")
+    return Comparison(table, target_value, kind, spread, tuple(levels), method, adjust, successes, trials, notes)
+
+
+# ------------------------------------------------------------------------------------------
+# trends
+# ------------------------------------------------------------------------------------------
+
+
+def financial_year_start(financial_year) -> np.ndarray | int:
+    """'2019/20' -> 2019 (works on scalars and array-likes)."""
+    if isinstance(financial_year, str):
+        return int(financial_year[:4])
+    return pd.Series(financial_year).astype(str).str[:4].astype(int).to_numpy()
+
+
+def _fit_trend(successes: np.ndarray, trials: np.ndarray, time: np.ndarray, level: float) -> dict[str, float]:
+    import statsmodels.api as sm
+
+    keep = trials > 0
+    successes, trials, time = successes[keep], trials[keep], time[keep]
+    result = {
+        "n_periods": int(keep.sum()),
+        "first_period": float(time.min()) if len(time) else np.nan,
+        "last_period": float(time.max()) if len(time) else np.nan,
+    }
+    nan_fields = ["odds_ratio_per_year", "odds_ratio_lower", "odds_ratio_upper", "pp_change_per_year", "pp_change_lower", "pp_change_upper", "p_value", "dispersion", "rate_at_centre"]
+    if len(time) < 3 or successes.sum() == 0 or successes.sum() == trials.sum() or np.ptp(time) == 0:
+        return result | dict.fromkeys(nan_fields, np.nan)
+    centre = time.mean()
+    exog = sm.add_constant(time - centre)
+    endog = np.column_stack([successes, trials - successes])
+    fit = sm.GLM(endog, exog, family=sm.families.Binomial()).fit(scale="X2")
+    beta, se = float(fit.params[1]), float(fit.bse[1])
+    z = _z(level)
+    rate_centre = float(1 / (1 + np.exp(-fit.params[0])))
+    slope_pp = 100 * rate_centre * (1 - rate_centre)
+    return result | {
+        "odds_ratio_per_year": float(np.exp(beta)),
+        "odds_ratio_lower": float(np.exp(beta - z * se)),
+        "odds_ratio_upper": float(np.exp(beta + z * se)),
+        "pp_change_per_year": slope_pp * beta,
+        "pp_change_lower": slope_pp * (beta - z * se),
+        "pp_change_upper": slope_pp * (beta + z * se),
+        "p_value": float(fit.pvalues[1]),
+        "dispersion": float(fit.scale),
+        "rate_at_centre": rate_centre,
+    }
+
+
+def trend(frame: pd.DataFrame, successes: str, trials: str, time: str, unit: str | None = None, level: float = 0.95, alpha: float = 0.05) -> pd.DataFrame:
+    """Linear trend of a rate over time: binomial GLM, logit link, overdispersion-scaled.
+
+    Fits logit(rate) = a + b * (time - mean time) with successes out of trials per period, the
+    scale estimated from the Pearson chi-squared (quasi-binomial), so intervals widen when the
+    year-to-year variation exceeds binomial noise. ``time`` may be a numeric column or financial
+    years ('2019/20', read as 2019).
+
+    Returns one row per unit (and a first row ``unit = 'pooled'`` for all units summed by
+    period): ``odds_ratio_per_year`` with its interval, ``pp_change_per_year`` (change in
+    percentage points per year at the rate at the centre of the period, delta method) with its
+    interval, ``p_value``, ``dispersion``, ``n_periods`` and ``direction`` ('falling', 'rising' or
+    'no clear change' at ``alpha``). Units with fewer than 3 periods get NaN.
+    """
+    data = frame.copy()
+    if not np.issubdtype(data[time].dtype, np.number):
+        data["_time"] = financial_year_start(data[time])
+    else:
+        data["_time"] = data[time].astype(float)
+    groups: list[tuple[str, pd.DataFrame]] = []
+    pooled = data.groupby("_time", as_index=False)[[successes, trials]].sum()
+    groups.append(("pooled", pooled))
+    if unit is not None:
+        for name, group in data.groupby(unit, sort=True):
+            groups.append((str(name), group))
+    rows = []
+    for name, group in groups:
+        fitted = _fit_trend(group[successes].to_numpy(float), group[trials].to_numpy(float), group["_time"].to_numpy(float), level)
+        rows.append({"unit": name, **fitted})
+    out = pd.DataFrame(rows)
+    out["direction"] = np.select(
+        [(out["p_value"] < alpha) & (out["odds_ratio_per_year"] < 1), (out["p_value"] < alpha) & (out["odds_ratio_per_year"] > 1)],
+        ["falling", "rising"],
+        default="no clear change",
+    )
+    out.loc[out["p_value"].isna(), "direction"] = "too few data"
+    return out
+
+
+def weighted_association(x, y, weights) -> dict[str, float]:
+    """Weighted least-squares line y = a + b x and the weighted Pearson correlation.
+
+    Returns slope, its 95% interval, intercept, p-value, weighted correlation r and r**2, and n.
+    Used to describe how strongly two force rates move together (an association, not a cause).
+    """
+    import statsmodels.api as sm
+
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    w = np.asarray(weights, float)
+    keep = np.isfinite(x) & np.isfinite(y) & np.isfinite(w) & (w > 0)
+    x, y, w = x[keep], y[keep], w[keep]
+    fit = sm.WLS(y, sm.add_constant(x), weights=w).fit()
+    mx, my = np.average(x, weights=w), np.average(y, weights=w)
+    r = float(np.sum(w * (x - mx) * (y - my)) / np.sqrt(np.sum(w * (x - mx) ** 2) * np.sum(w * (y - my) ** 2)))
+    lower, upper = fit.conf_int()[1]
+    return {
+        "slope": float(fit.params[1]),
+        "slope_lower": float(lower),
+        "slope_upper": float(upper),
+        "intercept": float(fit.params[0]),
+        "p_value": float(fit.pvalues[1]),
+        "r": r,
+        "r_squared": r**2,
+        "n": int(len(x)),
+    }
