@@ -249,6 +249,7 @@ class Comparison:
     successes: str = "successes"
     trials: str = "trials"
     notes: list[str] = field(default_factory=list)
+    overdispersion_method: str = "arcsine"
 
     def outside(self, level: float = 0.998, adjusted: bool | None = None) -> pd.DataFrame:
         """Units outside the limits at ``level`` (adjusted limits when the comparison is)."""
@@ -259,7 +260,24 @@ class Comparison:
     def limits(self, trials, adjusted: bool) -> pd.DataFrame:
         """Funnel limits for drawing, at the given trials."""
         tau2 = self.overdispersion.tau2 if adjusted else 0.0
-        return funnel_limits(trials, self.target, self.levels, self.method, tau2)
+        return limits_for(trials, self.target, self.levels, self.method, tau2, self.overdispersion_method)
+
+
+def limits_for(trials, target: float, levels, method: str, tau2: float, overdispersion_method: str) -> pd.DataFrame:
+    """Funnel limits of ``method`` widened by ``tau2`` estimated on the ``overdispersion_method``
+    scale: when the two scales differ, the widening (adjusted minus unadjusted limit on the
+    overdispersion scale) is added to the ``method`` limits, so exact limits keep their shape."""
+    if tau2 <= 0 or overdispersion_method == method:
+        return funnel_limits(trials, target, levels, method, tau2)
+    base = funnel_limits(trials, target, levels, method, 0.0)
+    widened = funnel_limits(trials, target, levels, overdispersion_method, tau2)
+    reference = funnel_limits(trials, target, levels, overdispersion_method, 0.0)
+    for level in levels:
+        label = level_label(level)
+        for side in ("lower", "upper"):
+            column = f"{side}_{label}"
+            base[column] = np.clip(base[column] + widened[column] - reference[column], 0, 1)
+    return base
 
 
 def compare_to_target(
@@ -303,24 +321,12 @@ def compare_to_target(
     table["expected"] = target_value * n
     table["excess"] = x - table["expected"]
     notes = []
+    if adjust and spread.tau2 > 0 and overdispersion_method != method:
+        notes.append(f"tau2 applied on the {spread.scale} scale, added to the {method} limits")
     for adjusted in (False, True):
         if adjusted and not adjust:
             continue
-        tau2 = spread.tau2 if adjusted else 0.0
-        if adjusted and overdispersion_method != method and tau2 > 0:
-            # tau2 was estimated on the overdispersion scale; widen the limits on that scale
-            limits = funnel_limits(n, target_value, levels, overdispersion_method, tau2)
-            base = funnel_limits(n, target_value, levels, method, 0.0)
-            unadjusted_ref = funnel_limits(n, target_value, levels, overdispersion_method, 0.0)
-            for level in levels:
-                label = level_label(level)
-                for side in ("lower", "upper"):
-                    widen = limits[f"{side}_{label}"] - unadjusted_ref[f"{side}_{label}"]
-                    limits[f"{side}_{label}"] = np.clip(base[f"{side}_{label}"] + widen, 0, 1)
-            if "tau2 applied" not in " ".join(notes):
-                notes.append(f"tau2 applied on the {spread.scale} scale, added to the {method} limits")
-        else:
-            limits = funnel_limits(n, target_value, levels, method, tau2)
+        limits = limits_for(n, target_value, levels, method, spread.tau2 if adjusted else 0.0, overdispersion_method)
         suffix = "_adjusted" if adjusted else ""
         for level in levels:
             label = level_label(level)
@@ -331,7 +337,7 @@ def compare_to_target(
             rate = table["rate"].to_numpy()
             position = np.where(rate < lower - 1e-12, "below", np.where(rate > upper + 1e-12, "above", "within"))
             table[f"position_{label}{suffix}"] = np.where(n > 0, position, "no data")
-    return Comparison(table, target_value, kind, spread, tuple(levels), method, adjust, successes, trials, notes)
+    return Comparison(table, target_value, kind, spread, tuple(levels), method, adjust, successes, trials, notes, overdispersion_method)
 
 
 # ------------------------------------------------------------------------------------------
@@ -362,7 +368,12 @@ def _fit_trend(successes: np.ndarray, trials: np.ndarray, time: np.ndarray, leve
     centre = time.mean()
     exog = sm.add_constant(time - centre)
     endog = np.column_stack([successes, trials - successes])
-    fit = sm.GLM(endog, exog, family=sm.families.Binomial()).fit(scale="X2")
+    model = sm.GLM(endog, exog, family=sm.families.Binomial())
+    # quasi-binomial: scale = Pearson chi-squared / residual df, never below 1 (under-dispersion
+    # is not allowed to narrow the intervals). statsmodels' scale="X2" misbehaves with a
+    # two-column (successes, failures) response, so the scale is computed here.
+    dispersion = float(model.fit().pearson_chi2) / max(len(time) - 2, 1)
+    fit = model.fit(scale=max(dispersion, 1.0))
     beta, se = float(fit.params[1]), float(fit.bse[1])
     z = _z(level)
     rate_centre = float(1 / (1 + np.exp(-fit.params[0])))
@@ -375,7 +386,7 @@ def _fit_trend(successes: np.ndarray, trials: np.ndarray, time: np.ndarray, leve
         "pp_change_lower": slope_pp * (beta - z * se),
         "pp_change_upper": slope_pp * (beta + z * se),
         "p_value": float(fit.pvalues[1]),
-        "dispersion": float(fit.scale),
+        "dispersion": dispersion,
         "rate_at_centre": rate_centre,
     }
 
@@ -384,8 +395,8 @@ def trend(frame: pd.DataFrame, successes: str, trials: str, time: str, unit: str
     """Linear trend of a rate over time: binomial GLM, logit link, overdispersion-scaled.
 
     Fits logit(rate) = a + b * (time - mean time) with successes out of trials per period, the
-    scale estimated from the Pearson chi-squared (quasi-binomial), so intervals widen when the
-    year-to-year variation exceeds binomial noise. ``time`` may be a numeric column or financial
+    scale estimated as max(1, Pearson chi-squared / residual df) (quasi-binomial), so intervals
+    widen when the year-to-year variation exceeds binomial noise. ``time`` may be a numeric column or financial
     years ('2019/20', read as 2019).
 
     Returns one row per unit (and a first row ``unit = 'pooled'`` for all units summed by
@@ -395,7 +406,7 @@ def trend(frame: pd.DataFrame, successes: str, trials: str, time: str, unit: str
     'no clear change' at ``alpha``). Units with fewer than 3 periods get NaN.
     """
     data = frame.copy()
-    if not np.issubdtype(data[time].dtype, np.number):
+    if not pd.api.types.is_numeric_dtype(data[time]):
         data["_time"] = financial_year_start(data[time])
     else:
         data["_time"] = data[time].astype(float)

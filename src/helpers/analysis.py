@@ -1,0 +1,157 @@
+"""Analysis tables shared by notebooks 02, 03 and 04. They read only ``data/processed/``.
+
+Every rate here names its numerator and denominator. The default denominator is
+``total_outcomes``: outcomes assigned in the year to domestic abuse-related crimes, excluding
+outcome 0 (not yet assigned); the alternative ``crimes_recorded`` is the sensitivity check
+(``docs/assumptions_log.md`` explains the choice).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from helpers import config, forces, outcomes
+from helpers.stats import proportion_ci
+
+DENOMINATORS = {
+    "total_outcomes": "outcomes assigned to DA-related crimes (excluding outcome 0, not yet assigned)",
+    "crimes_recorded": "DA-related crimes recorded",
+}
+
+
+class ProcessedDataMissing(FileNotFoundError):
+    """data/processed/ is empty or was made from another data mode."""
+
+
+def load_processed(expected_mode: str | None = None) -> dict[str, pd.DataFrame]:
+    """The tables notebook 01 wrote, by name, plus ``mode`` (the data mode they came from).
+
+    Raises ProcessedDataMissing when they are absent, or were made in a different data mode
+    from ``expected_mode`` ('sample' or 'official').
+    """
+    directory = config.processed_dir()
+    mode_file = directory / "mode.json"
+    if not mode_file.exists():
+        raise ProcessedDataMissing(f"no processed data in {config.relative(directory)}/: run notebooks/01_clean_outcome_data.ipynb (or `make reproduce`) first")
+    mode = json.loads(mode_file.read_text())["data_mode"]
+    if expected_mode is not None and mode != expected_mode:
+        raise ProcessedDataMissing(f"data/processed/ holds {mode!r} data but this notebook runs in {expected_mode!r} mode: rerun notebook 01 in {expected_mode!r} mode first")
+    tables = {}
+    for name in ("da_outcomes_by_force", "open_data_lens", "open_data_lens_matches", "open_data_force_year", "coverage", "read_log"):
+        path = directory / f"{name}.parquet"
+        if not path.exists():
+            raise ProcessedDataMissing(f"{config.relative(path)} is missing: rerun notebook 01")
+        tables[name] = pd.read_parquet(path)
+    tables["mode"] = mode
+    return tables
+
+
+def _with_ci(table: pd.DataFrame) -> pd.DataFrame:
+    table["rate"] = np.where(table["trials"] > 0, table["successes"] / table["trials"], np.nan)
+    table["ci_lower"], table["ci_upper"] = proportion_ci(table["successes"].to_numpy(float), table["trials"].to_numpy(float), 0.95, "wilson")
+    return table
+
+
+def force_rates(da: pd.DataFrame, numerator: str | list[str], denominator: str = "total_outcomes") -> pd.DataFrame:
+    """Per force and year: successes (the numerator categories summed), trials (the denominator),
+    rate and its 95% Wilson interval. Force-years ONS left out are dropped."""
+    numerators = [numerator] if isinstance(numerator, str) else list(numerator)
+    present = da[~da["excluded"]].copy()
+    table = present[["financial_year", "force_code", "force_name", "country"]].copy()
+    table["successes"] = present[numerators].sum(axis=1).astype(float)
+    table["trials"] = present[denominator].astype(float)
+    table = table[table["trials"].notna()]
+    return _with_ci(table).sort_values(["financial_year", "force_code"]).reset_index(drop=True)
+
+
+def national_rates(da: pd.DataFrame, numerator: str | list[str], denominator: str = "total_outcomes") -> pd.DataFrame:
+    """Per year, over the forces present: successes, trials, rate with 95% interval, forces."""
+    rates = force_rates(da, numerator, denominator)
+    national = rates.groupby("financial_year").agg(successes=("successes", "sum"), trials=("trials", "sum"), forces=("force_code", "nunique")).reset_index()
+    return _with_ci(national)
+
+
+def latest_year(da: pd.DataFrame) -> str:
+    """The most recent financial year in the DA table."""
+    return str(sorted(da["financial_year"].unique())[-1])
+
+
+def excluded_forces(da: pd.DataFrame) -> pd.DataFrame:
+    """Force-years left out of the DA table (ONS exclusions), with the marker shown."""
+    gaps = da[da["excluded"]][["financial_year", "force_code", "force_name", "marker"]]
+    return gaps.sort_values(["financial_year", "force_code"]).reset_index(drop=True)
+
+
+def lens_rates(lens_table: pd.DataFrame, lens: str, numerator_types: tuple[int, ...], basis: str = "outcomes_closed") -> pd.DataFrame:
+    """Per force and year for one open-data offence lens: successes = outcomes of the given
+    types, trials = all outcomes of types 1-22 on the same count basis, with a 95% interval.
+    ``basis``: 'outcomes_closed' (investigations closed in the period) or 'outcomes_recorded'."""
+    subset = lens_table[lens_table["lens"] == lens]
+    if subset.empty:
+        return pd.DataFrame(columns=["financial_year", "force_code", "force_name", "successes", "trials", "rate", "ci_lower", "ci_upper"])
+    values = subset[basis].astype(float)
+    grouped = subset.assign(_value=values, _hit=np.where(subset["outcome_type"].isin(numerator_types), values, 0.0))
+    table = grouped.groupby(["financial_year", "force_code"]).agg(successes=("_hit", "sum"), trials=("_value", "sum"), quarters=("quarters", "max")).reset_index()
+    table["force_name"] = table["force_code"].map(forces.force_names())
+    table["successes"] = table["successes"].clip(lower=0)
+    return _with_ci(table)
+
+
+def pivot_counts(rates: pd.DataFrame, value: str = "successes") -> pd.DataFrame:
+    """Force x year table of a count (rows: force name, columns: years), for display."""
+    table = rates.pivot_table(index="force_name", columns="financial_year", values=value, aggfunc="sum")
+    return table.sort_index()
+
+
+def classify_movement(trends: pd.DataFrame, guidance_direction: str = "falling") -> pd.Series:
+    """'toward the guidance' / 'away from the guidance' / 'no clear change' from trend directions,
+    where the guidance wants the rate to move ``guidance_direction``."""
+    other = "rising" if guidance_direction == "falling" else "falling"
+    return trends["direction"].map({guidance_direction: "toward the guidance", other: "away from the guidance", "no clear change": "no clear change", "too few data": "too few data"})
+
+
+def with_force_labels(table: pd.DataFrame, code: str = "force_code") -> pd.DataFrame:
+    """Add the force name and short tile label for a table keyed by force code."""
+    grid = forces.force_grid().set_index("code")
+    out = table.copy()
+    out["force_name"] = out[code].map(forces.force_names())
+    out["label"] = out[code].map(grid["label"])
+    return out
+
+
+def outcome_mix(da: pd.DataFrame, force_code: str, year: str) -> pd.DataFrame:
+    """Share of outcomes assigned by category for one force and the nation in one year."""
+    rows = []
+    year_rows = da[(da["financial_year"] == year) & ~da["excluded"]]
+    force_row = year_rows[year_rows["force_code"] == force_code]
+    national = year_rows[list(outcomes.OUTCOME_CATEGORIES) + ["total_outcomes"]].sum()
+    for category in outcomes.OUTCOME_CATEGORIES:
+        force_share = float(force_row[category].iloc[0] / force_row["total_outcomes"].iloc[0]) if len(force_row) else np.nan
+        rows.append({"outcome": outcomes.CATEGORY_LABELS[category], "force_share": force_share, "national_share": float(national[category] / national["total_outcomes"]), "force_count": float(force_row[category].iloc[0]) if len(force_row) else np.nan})
+    return pd.DataFrame(rows)
+
+
+def format_table(table: pd.DataFrame, percent: tuple[str, ...] = (), integer: tuple[str, ...] = (), decimals: dict[str, int] | None = None, pct_decimals: int = 1) -> pd.DataFrame:
+    """A copy with stable text formatting for display (percentages, thousands separators), so that
+    committed notebook outputs compare exactly."""
+    out = table.copy()
+    for column in percent:
+        out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{100 * v:.{pct_decimals}f}%")
+    for column in integer:
+        out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+    for column, places in (decimals or {}).items():
+        out[column] = out[column].map(lambda v, p=places: "" if pd.isna(v) else f"{v:.{p}f}")
+    return out.reset_index(drop=True)
+
+
+def pct(value: float, decimals: int = 1) -> str:
+    """0.1234 -> '12.3%' (for prose)."""
+    return "n/a" if value is None or pd.isna(value) else f"{100 * value:.{decimals}f}%"
+
+
+def count(value: float) -> str:
+    """12345.0 -> '12,345' (for prose)."""
+    return "n/a" if value is None or pd.isna(value) else f"{value:,.0f}"
