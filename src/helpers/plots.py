@@ -232,7 +232,14 @@ def _watermark(fig: Figure) -> None:
     fig.text(0.5, 0.995, f"{SYNTHETIC_BANNER} - illustrates the method only; no number here is a finding", fontsize=8, color=OKABE_ITO["vermillion"], ha="center", va="top", fontweight="bold")
 
 
-def save_figure(fig: Figure, name: str, data: pd.DataFrame, mode: DataMode | str, notebook: str, section: str, directory: Path | None = None) -> dict[str, str]:
+class SavedFigure(dict):
+    """The manifest row of a saved figure, shown in a notebook as one line."""
+
+    def __repr__(self) -> str:
+        return f"saved {self['figure']} (.png, .svg) with {self['data_csv']} (sha256 {self['data_sha256'][:12]}...; {self['data_mode']})"
+
+
+def save_figure(fig: Figure, name: str, data: pd.DataFrame, mode: DataMode | str, notebook: str, section: str, directory: Path | None = None) -> SavedFigure:
     """Save a figure as ``NAME.png`` and ``NAME.svg`` with ``NAME.csv`` holding the exact numbers
     plotted, and record it in ``MANIFEST.csv`` (figure, notebook, section, data CSV and its sha256).
 
@@ -263,7 +270,7 @@ def save_figure(fig: Figure, name: str, data: pd.DataFrame, mode: DataMode | str
         "data_mode": mode_name,
     }
     update_manifest(row, directory / "MANIFEST.csv")
-    return row
+    return SavedFigure(row)
 
 
 def update_manifest(row: dict[str, str], path: Path) -> None:
