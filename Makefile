@@ -33,7 +33,7 @@ $(STAMP): requirements.txt requirements-lock.txt pyproject.toml
 	@touch $(STAMP)
 
 data: setup ## fetch and verify the official files into data/raw (uses DA_DATA_MIRROR if set)
-	$(BIN)/python -m helpers.fetch fetch
+	$(BIN)/python -m helpers.fetch fetch $(FETCH_ARGS)
 
 sample: setup ## regenerate the synthetic sample in data/sample (not real data)
 	$(BIN)/python -m helpers.sample

@@ -205,7 +205,7 @@ def check_invariants(da: pd.DataFrame) -> list[str]:
     assert not da.duplicated(["financial_year", "force_code"]).any(), "duplicate force-year rows"
     passed.append("one row per force and year")
     present = da[~da["excluded"]]
-    difference = (present["category_sum"] - present["total_outcomes"]).abs()
+    difference = (present[list(OUTCOME_CATEGORIES)].sum(axis=1) - present["total_outcomes"]).abs()
     assert (difference.fillna(0) <= 0).all(), f"categories do not add up to total outcomes in {int((difference > 0).sum())} force-years"
     passed.append("outcome categories add up to total outcomes assigned in every force-year")
     over = present["total_outcomes"] > present["crimes_recorded"]

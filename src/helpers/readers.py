@@ -482,7 +482,7 @@ ONS_COLUMN_RULES: list[tuple[str, str]] = [
     (r"\bout of court informal\b", "community_resolution"),
     (r"\bcaution|\bout of court formal\b", "caution"),
     (r"\bno suspect\b|\bsuspect not identified\b", "no_suspect_identified"),
-    (r"\btotal\b|\ball outcomes\b", "total_outcomes"),
+    (r"\btotal\b|\ball outcomes\b|\bnumber of outcomes\b|^outcomes assigned", "total_outcomes"),
     (r"\bcrimes recorded\b|\bnumber of domestic abuse related (crimes|offences)\b|\boffences recorded\b|\bcrimes\b", "crimes_recorded"),
     (r"\bother\b|\bprosecution prevented\b|\bnot in the public interest\b|\btaken into consideration\b|\bdiversion|\btransferred\b", "other"),
 ]
