@@ -387,3 +387,36 @@ def published_points_plot(table: pd.DataFrame, x: str, y: str, group: str, title
         fig.text(0.01, -0.02, note, fontsize=7, va="top")
     fig.tight_layout()
     return fig
+
+
+def outcome_mix_plot(mix: pd.DataFrame, force_name: str, title: str = ""):
+    """Horizontal bars: each outcome category's share of outcomes for a force beside the nation."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    positions = np.arange(len(mix))
+    ax.barh(positions + 0.2, mix["force_share"], height=0.4, color=OKABE_ITO["blue"], label=force_name)
+    ax.barh(positions - 0.2, mix["national_share"], height=0.4, color="#A6A6A6", label="England and Wales")
+    ax.set_yticks(positions, mix["outcome"], fontsize=8)
+    ax.invert_yaxis()
+    percent_axis(ax, "x")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def profile_trends_plot(series: dict[str, pd.DataFrame], national: dict[str, pd.DataFrame], labels: dict[str, str], force_name: str, title: str = ""):
+    """One panel per measure: the force's rate with its 95% interval and the national rate."""
+    fig, axes = plt.subplots(1, len(series), figsize=(4.3 * len(series), 3.4), squeeze=False)
+    for ax, (key, data) in zip(axes[0], series.items(), strict=True):
+        nat = national[key]
+        ax.plot(nat["financial_year"], nat["rate"], color="#8C8C8C", lw=1.4, label="England and Wales")
+        ax.fill_between(data["financial_year"], data["ci_lower"], data["ci_upper"], color=OKABE_ITO["blue"], alpha=0.25, lw=0)
+        ax.plot(data["financial_year"], data["rate"], color=OKABE_ITO["blue"], marker="o", ms=3, lw=1.6, label=force_name)
+        ax.set_title(labels[key], fontsize=9)
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+        ax.set_ylim(0, max(float(data["ci_upper"].max()), float(nat["rate"].max())) * 1.2)
+        percent_axis(ax, "y", 1 if float(nat["rate"].max()) < 0.05 else 0)
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle(title, fontsize=11, fontweight="bold")
+    fig.tight_layout()
+    return fig
