@@ -12,7 +12,6 @@ STAMP := $(VENV)/.installed
 # official (insist on the official files) or sample (the shipped synthetic sample)
 DATA ?= auto
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
 

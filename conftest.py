@@ -6,10 +6,6 @@ warnings and progress bars go there and are not results.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("MPLBACKEND", "Agg")
-
 try:
     from nbval.plugin import IPyNbFile
 except ImportError:  # pragma: no cover - nbval is in the lock

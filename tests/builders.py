@@ -7,20 +7,60 @@ from pathlib import Path
 from openpyxl import Workbook
 
 OPEN_DATA_HEADER = [
-    "Financial Year", "Financial Quarter", "Force Name", "Offence Code", "Offence Description",
-    "Offence Group", "Offence Subgroup", "Offence code expired", "Outcome Type",
-    "Outcome Description", "Outcome Group", "Outcomes for offences that were recorded in the quarter",
+    "Financial Year",
+    "Financial Quarter",
+    "Force Name",
+    "Offence Code",
+    "Offence Description",
+    "Offence Group",
+    "Offence Subgroup",
+    "Offence code expired",
+    "Outcome Type",
+    "Outcome Description",
+    "Outcome Group",
+    "Outcomes for offences that were recorded in the quarter",
     "Outcomes for investigations closed in the quarter",
 ]
 
 
-def open_data_row(year="2024/25", quarter=1, force="Kent", code="8L", description="Harassment", group="Violence against the person",
-                  subgroup="Stalking and harassment", expired=None, outcome=16, recorded=5, closed=4):
-    return [year, quarter, force, code, description, group, subgroup, expired, outcome, "label", "group", recorded, closed]
+def open_data_row(
+    year="2024/25",
+    quarter=1,
+    force="Kent",
+    code="8L",
+    description="Harassment",
+    group="Violence against the person",
+    subgroup="Stalking and harassment",
+    expired=None,
+    outcome=16,
+    recorded=5,
+    closed=4,
+):
+    return [
+        year,
+        quarter,
+        force,
+        code,
+        description,
+        group,
+        subgroup,
+        expired,
+        outcome,
+        "label",
+        "group",
+        recorded,
+        closed,
+    ]
 
 
-def write_open_data(path: Path, rows: list[list], header: list | None = None, sheet: str = "Outcomes open data 2024_25",
-                    rows_above: list[list] | None = None, sheets_before: tuple[str, ...] = ("Cover_sheet", "Notes", "Pivot")) -> Path:
+def write_open_data(
+    path: Path,
+    rows: list[list],
+    header: list | None = None,
+    sheet: str = "Outcomes open data 2024_25",
+    rows_above: list[list] | None = None,
+    sheets_before: tuple[str, ...] = ("Cover_sheet", "Notes", "Pivot"),
+) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name in sheets_before:
@@ -39,15 +79,26 @@ def write_open_data(path: Path, rows: list[list], header: list | None = None, sh
 
 
 ONS_HEADER = [
-    "Police Force\nArea code", "Police Force\nArea name", "Charged/summonsed [note 2]", "Caution",
-    "Community resolution [note 3]", "Evidential difficulties: suspect identified; victim supports action",
+    "Police Force\nArea code",
+    "Police Force\nArea name",
+    "Charged/summonsed [note 2]",
+    "Caution",
+    "Community resolution [note 3]",
+    "Evidential difficulties: suspect identified; victim supports action",
     "Evidential difficulties: suspect identified; victim does not support action",
-    "Investigation complete: no suspect identified", "Other outcomes", "Total outcomes assigned",
+    "Investigation complete: no suspect identified",
+    "Other outcomes",
+    "Total outcomes assigned",
 ]
 
 
-def write_ons(path: Path, tables: dict[str, list[list]], header: list | None = None, title: str = "Outcomes of domestic abuse-related crimes by police force area, England and Wales, year ending March {year} [note 1]",
-              years: dict[str, int] | None = None) -> Path:
+def write_ons(
+    path: Path,
+    tables: dict[str, list[list]],
+    header: list | None = None,
+    title: str = "Outcomes of domestic abuse-related crimes by police force area, England and Wales, year ending March {year} [note 1]",
+    years: dict[str, int] | None = None,
+) -> Path:
     """One sheet per table; each gets a title row, a note row and the header, then its rows."""
     workbook = Workbook()
     workbook.active.title = "Cover"
@@ -72,4 +123,8 @@ def ons_row(code="E23000032", name="Kent", values=(10, 2, 1, 20, 55, 3, 14)):
 
 def snapshot(folder: Path) -> dict[str, tuple[int, float, bytes]]:
     """Every file below a folder with its size, mtime and content (to prove nothing changed)."""
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -23,7 +23,9 @@ def test_auto_uses_official_files_when_present(data_dirs):
 
 
 def test_official_insists(data_dirs):
-    with pytest.raises(datamode.OfficialDataMissing, match=r"Two ways forward.*make data.*DA_DATA_MIRROR"):
+    with pytest.raises(
+        datamode.OfficialDataMissing, match=r"Two ways forward.*make data.*DA_DATA_MIRROR"
+    ):
         datamode.resolve("official")
 
 

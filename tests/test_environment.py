@@ -33,7 +33,9 @@ def conda_pins() -> dict[str, str]:
 def test_environment_yml_and_requirements_agree():
     requirements = pip_pins(config.PROJECT_ROOT / "requirements.txt")
     conda = conda_pins()
-    assert set(conda) == set(requirements), f"only in environment.yml: {set(conda) - set(requirements)}; only in requirements.txt: {set(requirements) - set(conda)}"
+    assert set(conda) == set(requirements), (
+        f"only in environment.yml: {set(conda) - set(requirements)}; only in requirements.txt: {set(requirements) - set(conda)}"
+    )
     assert conda == requirements
 
 
@@ -49,5 +51,25 @@ def test_environment_yml_installs_the_project_with_pip():
 
 
 def test_issue_dependencies_are_all_listed():
-    wanted = {"jupyterlab", "pandas", "seaborn", "scipy", "nbval", "pooch", "pandera", "papermill", "python-calamine", "openpyxl", "odfpy", "pyarrow", "statsmodels", "tqdm", "ipykernel", "ipywidgets", "pytest", "hypothesis", "ruff"}
+    wanted = {
+        "jupyterlab",
+        "pandas",
+        "seaborn",
+        "scipy",
+        "nbval",
+        "pooch",
+        "pandera",
+        "papermill",
+        "python-calamine",
+        "openpyxl",
+        "odfpy",
+        "pyarrow",
+        "statsmodels",
+        "tqdm",
+        "ipykernel",
+        "ipywidgets",
+        "pytest",
+        "hypothesis",
+        "ruff",
+    }
     assert wanted <= set(pip_pins(config.PROJECT_ROOT / "requirements.txt"))

@@ -8,8 +8,8 @@ import json
 import zipfile
 
 import pytest
-
 from builders import snapshot
+
 from helpers import fetch, sources
 from helpers.readers import sha256_file
 
@@ -29,7 +29,12 @@ def serving(content: bytes, announce: int | None = None, calls: list | None = No
     def transport(url, start=0):
         if calls is not None:
             calls.append((url, start))
-        return iter([content[start:]]), announce if announce is not None else len(content), bool(start)
+        return (
+            iter([content[start:]]),
+            announce if announce is not None else len(content),
+            bool(start),
+        )
+
     return transport
 
 
@@ -71,7 +76,15 @@ def test_offline_with_mirror_verifies_and_installs(data_dirs, tmp_path):
     mirror.mkdir(parents=True)
     (mirror / "da.xlsx").write_bytes(content)
     digest = hashlib.sha256(content).hexdigest()
-    use_override(data_dirs, {"ons_da_outcomes:pfa_outcomes": {"url": "https://www.ons.gov.uk/file?uri=/x/da.xlsx", "sha256": digest}})
+    use_override(
+        data_dirs,
+        {
+            "ons_da_outcomes:pfa_outcomes": {
+                "url": "https://www.ons.gov.uk/file?uri=/x/da.xlsx",
+                "sha256": digest,
+            }
+        },
+    )
     result = run(only=["ons_da_outcomes"], transport=offline, mirror=str(tmp_path / "mirror"))
     assert [r.status for r in result.reports] == ["installed"]
     assert (data_dirs["raw"] / "ons_da_outcomes" / "da.xlsx").read_bytes() == content
@@ -79,7 +92,15 @@ def test_offline_with_mirror_verifies_and_installs(data_dirs, tmp_path):
 
 def test_checksum_mismatch_stops_names_both_checksums_and_leaves_raw_untouched(data_dirs):
     content = xlsx_bytes("republished")
-    use_override(data_dirs, {"ons_da_outcomes:pfa_outcomes": {"url": "https://example.org/da.xlsx", "sha256": "0" * 64}})
+    use_override(
+        data_dirs,
+        {
+            "ons_da_outcomes:pfa_outcomes": {
+                "url": "https://example.org/da.xlsx",
+                "sha256": "0" * 64,
+            }
+        },
+    )
     before = snapshot(data_dirs["raw"])
     report = run(only=["ons_da_outcomes"], transport=serving(content)).reports[0]
     assert report.status == "checksum mismatch"
@@ -92,7 +113,15 @@ def test_existing_file_with_other_checksum_is_never_overwritten(data_dirs):
     target = data_dirs["raw"] / "ons_da_outcomes" / "da.xlsx"
     target.parent.mkdir()
     target.write_bytes(xlsx_bytes("local"))
-    use_override(data_dirs, {"ons_da_outcomes:pfa_outcomes": {"url": "https://example.org/da.xlsx", "sha256": "1" * 64}})
+    use_override(
+        data_dirs,
+        {
+            "ons_da_outcomes:pfa_outcomes": {
+                "url": "https://example.org/da.xlsx",
+                "sha256": "1" * 64,
+            }
+        },
+    )
     before = snapshot(data_dirs["raw"])
     report = run(only=["ons_da_outcomes"], transport=serving(xlsx_bytes("remote"))).reports[0]
     assert report.status == "checksum mismatch" and "was not changed" in report.message
@@ -101,7 +130,15 @@ def test_existing_file_with_other_checksum_is_never_overwritten(data_dirs):
 
 def test_accept_new_records_checksum_size_and_date_in_the_lock(data_dirs):
     content = xlsx_bytes("new edition")
-    use_override(data_dirs, {"ons_da_outcomes:pfa_outcomes": {"url": "https://example.org/da.xlsx", "sha256": "0" * 64}})
+    use_override(
+        data_dirs,
+        {
+            "ons_da_outcomes:pfa_outcomes": {
+                "url": "https://example.org/da.xlsx",
+                "sha256": "0" * 64,
+            }
+        },
+    )
     report = run(only=["ons_da_outcomes"], transport=serving(content), accept_new=True).reports[0]
     assert report.status == "installed (new checksum accepted)"
     entry = json.loads(data_dirs["lock"].read_text())["files"]["ons_da_outcomes:pfa_outcomes"]
@@ -112,7 +149,9 @@ def test_accept_new_records_checksum_size_and_date_in_the_lock(data_dirs):
 def test_truncated_download_is_deleted_retried_then_reported(data_dirs):
     calls = []
     content = xlsx_bytes("x" * 100)
-    use_override(data_dirs, {"ons_da_outcomes:pfa_outcomes": {"url": "https://example.org/da.xlsx"}})
+    use_override(
+        data_dirs, {"ons_da_outcomes:pfa_outcomes": {"url": "https://example.org/da.xlsx"}}
+    )
 
     def truncated(url, start=0):
         calls.append(start)
@@ -132,7 +171,9 @@ def test_interrupted_download_resumes(data_dirs, tmp_path):
     partial.parent.mkdir(parents=True)
     partial.write_bytes(content[:1000])
     calls = []
-    use_override(data_dirs, {"ons_da_outcomes:pfa_outcomes": {"url": "https://example.org/da.xlsx"}})
+    use_override(
+        data_dirs, {"ons_da_outcomes:pfa_outcomes": {"url": "https://example.org/da.xlsx"}}
+    )
     report = run(only=["ons_da_outcomes"], transport=serving(content, calls=calls)).reports[0]
     assert calls == [("https://example.org/da.xlsx", 1000)]
     assert report.status == "installed (no checksum recorded)"
@@ -140,21 +181,49 @@ def test_interrupted_download_resumes(data_dirs, tmp_path):
 
 
 def test_landing_page_with_renamed_file_is_reported_and_used(data_dirs, tmp_path):
-    page = fetch.write_landing_page(tmp_path / "landing.html", [
-        ("Outcomes open data year ending March 2015", "/media/aaa/prc-outcomes-open-data-mar2015-tables-241024.xlsx"),
-        ("Outcomes open data, year ending March 2026", "https://assets.publishing.service.gov.uk/media/bbb/prc-outcomes-open-data-mar2026-tables-221126.xlsx"),
-        ("Outcomes open data, year ending March 2027", "/media/ccc/prc-outcomes-open-data-mar2027-tables-221126.xlsx"),
-        ("Alternate offences outcomes open data, year ending March 2017 to March 2026", "/media/ddd/prc-outcomes-alternate.ods"),
-    ])
+    page = fetch.write_landing_page(
+        tmp_path / "landing.html",
+        [
+            (
+                "Outcomes open data year ending March 2015",
+                "/media/aaa/prc-outcomes-open-data-mar2015-tables-241024.xlsx",
+            ),
+            (
+                "Outcomes open data, year ending March 2026",
+                "https://assets.publishing.service.gov.uk/media/bbb/prc-outcomes-open-data-mar2026-tables-221126.xlsx",
+            ),
+            (
+                "Outcomes open data, year ending March 2027",
+                "/media/ccc/prc-outcomes-open-data-mar2027-tables-221126.xlsx",
+            ),
+            (
+                "Alternate offences outcomes open data, year ending March 2017 to March 2026",
+                "/media/ddd/prc-outcomes-alternate.ods",
+            ),
+        ],
+    )
     links = fetch.discover_links(page.read_text())
-    assert [link["key"] for link in links] == ["mar2015", "mar2026", "mar2027"]  # the alternate file is never added
-    rows = {r["lock_key"]: r["status"] for r in fetch.compare_with_registry(links, sources.registry())}
+    assert [link["key"] for link in links] == [
+        "mar2015",
+        "mar2026",
+        "mar2027",
+    ]  # the alternate file is never added
+    rows = {
+        r["lock_key"]: r["status"] for r in fetch.compare_with_registry(links, sources.registry())
+    }
     assert rows["ho_outcomes_open_data:mar2015"] == "unchanged"
     assert rows["ho_outcomes_open_data:mar2026"] == "new publication (renamed)"
     assert rows["ho_outcomes_open_data:mar2027"] == "new file (not registered)"
     assert rows["ho_outcomes_open_data:mar2020"] == "not on the landing page"
     calls = []
-    result = fetch.run_fetch(only=["ho_outcomes_open_data"], years=["2026"], transport=serving(xlsx_bytes("2026 edition"), calls=calls), discover=True, landing_html=page.read_text(), progress=False)
+    result = fetch.run_fetch(
+        only=["ho_outcomes_open_data"],
+        years=["2026"],
+        transport=serving(xlsx_bytes("2026 edition"), calls=calls),
+        discover=True,
+        landing_html=page.read_text(),
+        progress=False,
+    )
     assert calls[0][0].endswith("prc-outcomes-open-data-mar2026-tables-221126.xlsx")
     assert result.reports[0].status == "checksum mismatch"  # a new publication must be accepted
 
@@ -166,7 +235,14 @@ def test_status_lists_every_file(data_dirs):
 
 
 def test_override_adds_a_url_without_code(data_dirs):
-    use_override(data_dirs, {"ons_da_outcomes:pfa_outcomes": {"url": "https://www.ons.gov.uk/file?uri=/peoplepopulationandcommunity/x/tables2024.xlsx"}})
+    use_override(
+        data_dirs,
+        {
+            "ons_da_outcomes:pfa_outcomes": {
+                "url": "https://www.ons.gov.uk/file?uri=/peoplepopulationandcommunity/x/tables2024.xlsx"
+            }
+        },
+    )
     entry = {f.lock_key: f for f in sources.all_files()}["ons_da_outcomes:pfa_outcomes"]
     assert entry.filename == "tables2024.xlsx" and entry.sha256 is None
 
@@ -179,7 +255,14 @@ def test_override_with_unknown_source_raises(data_dirs):
 
 def test_every_source_records_what_the_issue_asks():
     for source in sources.registry().values():
-        assert source.publisher and source.title and source.landing_page.startswith("https://") and source.licence and source.years and source.reader
+        assert (
+            source.publisher
+            and source.title
+            and source.landing_page.startswith("https://")
+            and source.licence
+            and source.years
+            and source.reader
+        )
     files = {f.lock_key: f for f in sources.all_files()}
     assert len([k for k in files if k.startswith("ho_outcomes_open_data:")]) == 12
     assert files["ho_outcomes_open_data:mar2021"].size == 40476037

@@ -12,8 +12,19 @@ from helpers import config
 
 
 def run_nbval(notebook, cwd):
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-               "--nbval-sanitize-with", str(config.PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"), str(notebook)]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(config.PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"),
+        str(notebook),
+    ]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
 
 

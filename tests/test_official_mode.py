@@ -17,9 +17,19 @@ def test_notebooks_run_in_official_mode(data_dirs, tmp_path):
     for source in datamode.REQUIRED_SOURCES:
         shutil.copytree(config.SAMPLE_DIR / source, data_dirs["raw"] / source)
     assert datamode.resolve("official").name == "official"
-    for name in ("01_clean_outcome_data", "02_forces_vs_acpo_guidance", "03_evidence_led_prosecution"):
-        papermill.execute_notebook(str(config.NOTEBOOKS_DIR / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
-                                   parameters={"DATA": "official"}, kernel_name="python3", progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
+    for name in (
+        "01_clean_outcome_data",
+        "02_forces_vs_acpo_guidance",
+        "03_evidence_led_prosecution",
+    ):
+        papermill.execute_notebook(
+            str(config.NOTEBOOKS_DIR / f"{name}.ipynb"),
+            str(tmp_path / f"{name}.ipynb"),
+            parameters={"DATA": "official"},
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(config.NOTEBOOKS_DIR),
+        )
         cells = json.loads((tmp_path / f"{name}.ipynb").read_text())["cells"]
         text = json.dumps([c.get("outputs", []) for c in cells])
         assert "DATA MODE: official files" in text

@@ -22,7 +22,9 @@ def comparison():
 def render(tmp_path, name, mode="official"):
     plots.set_theme()
     fig = plots.funnel_plot(comparison(), title="test")
-    row = plots.save_figure(fig, name, comparison().table, mode, "test_notebook", "1. Section", directory=tmp_path)
+    row = plots.save_figure(
+        fig, name, comparison().table, mode, "test_notebook", "1. Section", directory=tmp_path
+    )
     plots.plt.close(fig)
     return row
 
@@ -31,7 +33,9 @@ def test_same_data_gives_identical_png_and_svg_bytes(tmp_path):
     render(tmp_path / "a", "funnel")
     render(tmp_path / "b", "funnel")
     for suffix in ("png", "svg", "csv"):
-        assert (tmp_path / "a" / f"funnel.{suffix}").read_bytes() == (tmp_path / "b" / f"funnel.{suffix}").read_bytes(), suffix
+        assert (tmp_path / "a" / f"funnel.{suffix}").read_bytes() == (
+            tmp_path / "b" / f"funnel.{suffix}"
+        ).read_bytes(), suffix
 
 
 def test_save_figure_writes_data_and_manifest(tmp_path):
@@ -47,7 +51,9 @@ def test_synthetic_mark_on_sample_figures_only(tmp_path):
     plots.set_theme()
     for mode in ("sample", "official"):
         fig = plots.force_map(pd.Series({"E23000001": 0.1, "W15000001": 0.2}), title="map")
-        plots.save_figure(fig, f"map_{mode}", pd.DataFrame({"a": [1]}), mode, "nb", "s", directory=tmp_path)
+        plots.save_figure(
+            fig, f"map_{mode}", pd.DataFrame({"a": [1]}), mode, "nb", "s", directory=tmp_path
+        )
         texts = [t.get_text() for t in fig.texts]
         assert any(SYNTHETIC_BANNER.upper() in t for t in texts) == (mode == "sample")
         plots.plt.close(fig)
@@ -63,6 +69,14 @@ def test_map_marks_missing_forces_and_trend_panel_has_43_panels():
     fig = plots.force_map(pd.Series({"E23000001": 0.1}))
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count("no data") == 42
-    frame = pd.DataFrame({"force_code": forces.territorial_codes() * 2, "year": [2019] * 43 + [2020] * 43, "rate": 0.1, "lo": 0.05, "hi": 0.15})
+    frame = pd.DataFrame(
+        {
+            "force_code": forces.territorial_codes() * 2,
+            "year": [2019] * 43 + [2020] * 43,
+            "rate": 0.1,
+            "lo": 0.05,
+            "hi": 0.15,
+        }
+    )
     panel = plots.trend_panel(frame, "force_code", "year", "rate", "lo", "hi")
     assert sum(ax.axison for ax in panel.axes) == 43

@@ -30,12 +30,23 @@ def test_invariant_failure_names_the_problem(sample_read):
 
 
 def test_percent_tables_give_derived_counts():
-    ons = pd.DataFrame({
-        "financial_year": "2024/25", "force_code": "E23000032", "force_name": "Kent",
-        "outcome_category": ["charged_summonsed", "community_resolution", "other", "total_outcomes"],
-        "value": [10.0, 2.0, 88.0, 500.0], "measure": ["percent", "percent", "percent", "count"],
-        "marker": None, "source_sheet": "T",
-    })
+    ons = pd.DataFrame(
+        {
+            "financial_year": "2024/25",
+            "force_code": "E23000032",
+            "force_name": "Kent",
+            "outcome_category": [
+                "charged_summonsed",
+                "community_resolution",
+                "other",
+                "total_outcomes",
+            ],
+            "value": [10.0, 2.0, 88.0, 500.0],
+            "measure": ["percent", "percent", "percent", "count"],
+            "marker": None,
+            "source_sheet": "T",
+        }
+    )
     da = processing.da_by_force(ons)
     assert da.loc[0, "charged_summonsed"] == 50 and da.loc[0, "community_resolution"] == 10
     assert bool(da.loc[0, "counts_derived"])
@@ -57,4 +68,7 @@ def test_reconciliation_uses_published_ids(sample_read):
 
 
 def test_data_dictionary_exists():
-    assert "## da_outcomes_by_force" in (config.PROJECT_ROOT / "data" / "processed" / "README.md").read_text()
+    assert (
+        "## da_outcomes_by_force"
+        in (config.PROJECT_ROOT / "data" / "processed" / "README.md").read_text()
+    )

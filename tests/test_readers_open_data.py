@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from builders import OPEN_DATA_HEADER, open_data_row, write_open_data
+
 from helpers import readers
 from helpers.readers import LayoutError, read_outcomes_open_data
 
@@ -15,7 +15,9 @@ def read(path, **kwargs):
 
 
 def test_data_sheet_chosen_by_name_not_position(tmp_path):
-    path = write_open_data(tmp_path / "f.xlsx", [open_data_row()], sheet="Outcomes_open_data_2019_20")
+    path = write_open_data(
+        tmp_path / "f.xlsx", [open_data_row()], sheet="Outcomes_open_data_2019_20"
+    )
     frame = read(path)
     assert frame.attrs["sheet"] == "Outcomes_open_data_2019_20"
     assert len(frame) == 1
@@ -29,15 +31,23 @@ def test_data_sheet_found_by_header_when_name_is_new(tmp_path):
 @pytest.mark.parametrize(
     ("recorded", "closed"),
     [
-        ("Outcomes for offences that were recorded in the quarter", "Outcomes for investigations closed in the quarter"),
-        ("Number of outcomes for offences recorded in the quarter", "Number of outcomes for investigations that were closed in the quarter"),
+        (
+            "Outcomes for offences that were recorded in the quarter",
+            "Outcomes for investigations closed in the quarter",
+        ),
+        (
+            "Number of outcomes for offences recorded in the quarter",
+            "Number of outcomes for investigations that were closed in the quarter",
+        ),
         ("Outcomes recorded in the quarter", "Outcomes closed in the quarter"),
     ],
 )
 def test_count_header_synonyms(tmp_path, recorded, closed):
     header = OPEN_DATA_HEADER[:11] + [recorded, closed]
     header[7] = "Offence Code Expired"
-    frame = read(write_open_data(tmp_path / "f.xlsx", [open_data_row(recorded=7, closed=3)], header=header))
+    frame = read(
+        write_open_data(tmp_path / "f.xlsx", [open_data_row(recorded=7, closed=3)], header=header)
+    )
     assert frame.loc[0, "outcomes_recorded"] == 7
     assert frame.loc[0, "outcomes_closed"] == 3
 
@@ -55,14 +65,21 @@ def test_financial_year_forms(tmp_path, year):
 
 
 def test_offence_codes_kept_as_text(tmp_path):
-    rows = [open_data_row(code=c, outcome=1) for c in ("8L", "105A", "1/4.1/4.10/4.2")] + [open_data_row(code=86, outcome=1)]
+    rows = [open_data_row(code=c, outcome=1) for c in ("8L", "105A", "1/4.1/4.10/4.2")] + [
+        open_data_row(code=86, outcome=1)
+    ]
     frame = read(write_open_data(tmp_path / "f.xlsx", rows))
     assert list(frame["offence_code"]) == ["8L", "105A", "1/4.1/4.10/4.2", "86"]
 
 
 def test_expired_flag_is_lower_case_x_and_na_markers_are_missing(tmp_path):
     rows = [
-        open_data_row(code="104", expired="x", recorded="N/A - Offence code expired", closed="N/A - offence code expired"),
+        open_data_row(
+            code="104",
+            expired="x",
+            recorded="N/A - Offence code expired",
+            closed="N/A - offence code expired",
+        ),
         open_data_row(code="8L", outcome=0, recorded=12, closed="N/A"),
         open_data_row(code="8Q", outcome=0, recorded=3, closed="NA"),
     ]
@@ -74,7 +91,14 @@ def test_expired_flag_is_lower_case_x_and_na_markers_are_missing(tmp_path):
 
 
 def test_data_not_provided_is_missing_and_flagged_never_zero(tmp_path):
-    rows = [open_data_row(force="British Transport Police", recorded="N/A - data not provided", closed="N/A - data not provided"), open_data_row(outcome=1, recorded=0, closed=0)]
+    rows = [
+        open_data_row(
+            force="British Transport Police",
+            recorded="N/A - data not provided",
+            closed="N/A - data not provided",
+        ),
+        open_data_row(outcome=1, recorded=0, closed=0),
+    ]
     frame = read(write_open_data(tmp_path / "f.xlsx", rows))
     assert frame.loc[0, "not_provided"] and frame["outcomes_recorded"].isna()[0]
     assert frame.loc[0, "force_code"] == "NT-BTP" and not frame.loc[0, "territorial"]
@@ -88,9 +112,21 @@ def test_negative_corrections_kept_and_digit_strings_read(tmp_path):
 
 
 def test_force_name_variants_map_to_codes(tmp_path):
-    names = ["London, City of", "Devon & Cornwall", "Hampshire and Isle of Wight", "Dyfed Powys", "Metropolitan Police Service"]
+    names = [
+        "London, City of",
+        "Devon & Cornwall",
+        "Hampshire and Isle of Wight",
+        "Dyfed Powys",
+        "Metropolitan Police Service",
+    ]
     frame = read(write_open_data(tmp_path / "f.xlsx", [open_data_row(force=n) for n in names]))
-    assert list(frame["force_code"]) == ["E23000034", "E23000035", "E23000030", "W15000004", "E23000001"]
+    assert list(frame["force_code"]) == [
+        "E23000034",
+        "E23000035",
+        "E23000030",
+        "W15000004",
+        "E23000001",
+    ]
     assert list(frame["force_name"]) == names  # as published
 
 
@@ -107,14 +143,20 @@ def test_schema_dtypes(tmp_path):
 def test_renamed_required_column_names_sheet_cell_and_what_is_missing(tmp_path):
     header = list(OPEN_DATA_HEADER)
     header[8] = "Outcome Code"
-    with pytest.raises(LayoutError, match=r"sheet 'Outcomes open data 2024_25': row 1 is not the outcomes header. Missing: \['outcome_type'\]; unrecognised cells: \[.I1='Outcome Code'"):
+    with pytest.raises(
+        LayoutError,
+        match=r"sheet 'Outcomes open data 2024_25': row 1 is not the outcomes header. Missing: \['outcome_type'\]; unrecognised cells: \[.I1='Outcome Code'",
+    ):
         read(write_open_data(tmp_path / "f.xlsx", [open_data_row()], header=header))
 
 
 def test_renamed_optional_column_names_sheet_column_and_value(tmp_path):
     header = list(OPEN_DATA_HEADER)
     header[5] = "Offence Category"
-    with pytest.raises(LayoutError, match=r"sheet 'Outcomes open data 2024_25': unknown header\(s\): column F = 'Offence Category'"):
+    with pytest.raises(
+        LayoutError,
+        match=r"sheet 'Outcomes open data 2024_25': unknown header\(s\): column F = 'Offence Category'",
+    ):
         read(write_open_data(tmp_path / "f.xlsx", [open_data_row()], header=header))
 
 
@@ -126,14 +168,23 @@ def test_header_moved_down_two_rows(tmp_path):
 
 
 def test_extra_title_rows_without_a_header(tmp_path):
-    path = write_open_data(tmp_path / "f.xlsx", [], header=["Police recorded crime outcomes"], rows_above=[])
-    with pytest.raises(LayoutError, match=r"row 1 is not the outcomes header. Missing: \['financial_year'"):
+    path = write_open_data(
+        tmp_path / "f.xlsx", [], header=["Police recorded crime outcomes"], rows_above=[]
+    )
+    with pytest.raises(
+        LayoutError, match=r"row 1 is not the outcomes header. Missing: \['financial_year'"
+    ):
         read(path)
 
 
 def test_text_in_count_column(tmp_path):
-    path = write_open_data(tmp_path / "f.xlsx", [open_data_row(), open_data_row(outcome=1, recorded="twelve")])
-    with pytest.raises(LayoutError, match=r"column L \('Outcomes for offences that were recorded in the quarter'\), row 3: value 'twelve'"):
+    path = write_open_data(
+        tmp_path / "f.xlsx", [open_data_row(), open_data_row(outcome=1, recorded="twelve")]
+    )
+    with pytest.raises(
+        LayoutError,
+        match=r"column L \('Outcomes for offences that were recorded in the quarter'\), row 3: value 'twelve'",
+    ):
         read(path)
 
 
@@ -150,14 +201,19 @@ def test_duplicated_rows(tmp_path):
 
 
 def test_unknown_force(tmp_path):
-    path = write_open_data(tmp_path / "f.xlsx", [open_data_row(force="Kent Constabulary"), open_data_row(force="Gotham City")])
+    path = write_open_data(
+        tmp_path / "f.xlsx",
+        [open_data_row(force="Kent Constabulary"), open_data_row(force="Gotham City")],
+    )
     with pytest.raises(LayoutError, match=r"row 3: unknown police force name 'Gotham City'"):
         read(path)
 
 
 def test_no_data_sheet(tmp_path):
     path = write_open_data(tmp_path / "f.xlsx", [], header=["something else"], sheet="Sheet1")
-    with pytest.raises(LayoutError, match=r"sheets found: \['Cover_sheet', 'Notes', 'Pivot', 'Sheet1'\]"):
+    with pytest.raises(
+        LayoutError, match=r"sheets found: \['Cover_sheet', 'Notes', 'Pivot', 'Sheet1'\]"
+    ):
         read(path)
 
 

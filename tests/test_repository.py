@@ -15,7 +15,9 @@ MACHINE_PATH = re.compile(r"(/work/|/root/|/home/[a-z]|/tmp/pytest|[A-Z]:\\\\Use
 
 def tracked_files():
     try:
-        out = subprocess.run(["git", "ls-files"], cwd=config.PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["git", "ls-files"], cwd=config.PROJECT_ROOT, capture_output=True, text=True, check=True
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     return [config.PROJECT_ROOT / f for f in out.splitlines() if f]
@@ -35,7 +37,9 @@ def test_no_absolute_machine_paths_in_tracked_text_files():
     assert not offenders, offenders
 
 
-@pytest.mark.parametrize("notebook", sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "notebook", sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name
+)
 def test_notebooks_committed_executed_in_order_without_errors(notebook):
     cells = json.loads(notebook.read_text())["cells"]
     counts = [c["execution_count"] for c in cells if c["cell_type"] == "code"]
@@ -43,10 +47,14 @@ def test_notebooks_committed_executed_in_order_without_errors(notebook):
     assert not [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
     first = "".join(cells[0]["source"])
     assert first.startswith("# "), "the first cell says what the notebook answers"
-    assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells), "a papermill parameters cell"
+    assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells), (
+        "a papermill parameters cell"
+    )
 
 
-@pytest.mark.parametrize("notebook", sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "notebook", sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name
+)
 def test_committed_outputs_announce_the_synthetic_sample(notebook):
     text = notebook.read_text()
     assert "SYNTHETIC SAMPLE - not real data" in text

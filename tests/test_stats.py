@@ -13,7 +13,10 @@ from statsmodels.stats.proportion import proportion_confint
 from helpers import stats
 
 
-@given(st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))), st.sampled_from([0.9, 0.95, 0.99]))
+@given(
+    st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.sampled_from([0.9, 0.95, 0.99]),
+)
 @settings(max_examples=60, deadline=None)
 def test_intervals_match_statsmodels(case, level):
     x, n = case
@@ -50,8 +53,12 @@ def test_exact_limits_match_brute_force(n, target):
     limits = stats.funnel_limits([n], target, levels=(0.95, 0.998)).iloc[0]
     for level in (0.95, 0.998):
         label = stats.level_label(level)
-        assert limits[f"lower_{label}"] == pytest.approx(np.clip(brute_force_limit(n, target, (1 - level) / 2), 0, 1), abs=1e-9)
-        assert limits[f"upper_{label}"] == pytest.approx(np.clip(brute_force_limit(n, target, 1 - (1 - level) / 2), 0, 1), abs=1e-9)
+        assert limits[f"lower_{label}"] == pytest.approx(
+            np.clip(brute_force_limit(n, target, (1 - level) / 2), 0, 1), abs=1e-9
+        )
+        assert limits[f"upper_{label}"] == pytest.approx(
+            np.clip(brute_force_limit(n, target, 1 - (1 - level) / 2), 0, 1), abs=1e-9
+        )
 
 
 def test_worked_example_from_the_issue():
@@ -81,7 +88,11 @@ def test_tau2_widens_limits_and_clips():
 def simulate(seed: int, k: int = 43, tau: float = 0.0, target: float = 0.3):
     rng = np.random.default_rng(seed)
     n = rng.integers(300, 6000, k)
-    true = np.sin(np.arcsin(np.sqrt(target)) + rng.normal(0, tau, k)) ** 2 if tau else np.full(k, target)
+    true = (
+        np.sin(np.arcsin(np.sqrt(target)) + rng.normal(0, tau, k)) ** 2
+        if tau
+        else np.full(k, target)
+    )
     return rng.binomial(n, true), n
 
 
@@ -132,7 +143,11 @@ def test_trend_recovers_a_known_slope_and_flags_none_for_flat():
             p = 1 / (1 + np.exp(-(-2 + slope * (i - 4.5))))
             rows.append({"unit": unit, "year": year, "x": rng.binomial(20000, p), "n": 20000})
     result = stats.trend(pd.DataFrame(rows), "x", "n", "year", unit="unit").set_index("unit")
-    assert result.loc["down", "odds_ratio_lower"] < np.exp(-0.1) < result.loc["down", "odds_ratio_upper"]
+    assert (
+        result.loc["down", "odds_ratio_lower"]
+        < np.exp(-0.1)
+        < result.loc["down", "odds_ratio_upper"]
+    )
     assert result.loc["down", "direction"] == "falling"
     assert result.loc["flat", "direction"] == "no clear change"
     assert result.loc["pooled", "n_periods"] == 10

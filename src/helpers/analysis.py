@@ -35,12 +35,23 @@ def load_processed(expected_mode: str | None = None) -> dict[str, pd.DataFrame]:
     directory = config.processed_dir()
     mode_file = directory / "mode.json"
     if not mode_file.exists():
-        raise ProcessedDataMissing(f"no processed data in {config.relative(directory)}/: run notebooks/01_clean_outcome_data.ipynb (or `make reproduce`) first")
+        raise ProcessedDataMissing(
+            f"no processed data in {config.relative(directory)}/: run notebooks/01_clean_outcome_data.ipynb (or `make reproduce`) first"
+        )
     mode = json.loads(mode_file.read_text())["data_mode"]
     if expected_mode is not None and mode != expected_mode:
-        raise ProcessedDataMissing(f"data/processed/ holds {mode!r} data but this notebook runs in {expected_mode!r} mode: rerun notebook 01 in {expected_mode!r} mode first")
+        raise ProcessedDataMissing(
+            f"data/processed/ holds {mode!r} data but this notebook runs in {expected_mode!r} mode: rerun notebook 01 in {expected_mode!r} mode first"
+        )
     tables = {}
-    for name in ("da_outcomes_by_force", "open_data_lens", "open_data_lens_matches", "open_data_force_year", "coverage", "read_log"):
+    for name in (
+        "da_outcomes_by_force",
+        "open_data_lens",
+        "open_data_lens_matches",
+        "open_data_force_year",
+        "coverage",
+        "read_log",
+    ):
         path = directory / f"{name}.parquet"
         if not path.exists():
             raise ProcessedDataMissing(f"{config.relative(path)} is missing: rerun notebook 01")
@@ -51,11 +62,15 @@ def load_processed(expected_mode: str | None = None) -> dict[str, pd.DataFrame]:
 
 def _with_ci(table: pd.DataFrame) -> pd.DataFrame:
     table["rate"] = np.where(table["trials"] > 0, table["successes"] / table["trials"], np.nan)
-    table["ci_lower"], table["ci_upper"] = proportion_ci(table["successes"].to_numpy(float), table["trials"].to_numpy(float), 0.95, "wilson")
+    table["ci_lower"], table["ci_upper"] = proportion_ci(
+        table["successes"].to_numpy(float), table["trials"].to_numpy(float), 0.95, "wilson"
+    )
     return table
 
 
-def force_rates(da: pd.DataFrame, numerator: str | list[str], denominator: str = "total_outcomes") -> pd.DataFrame:
+def force_rates(
+    da: pd.DataFrame, numerator: str | list[str], denominator: str = "total_outcomes"
+) -> pd.DataFrame:
     """Per force and year: successes (the numerator categories summed), trials (the denominator),
     rate and its 95% Wilson interval. Force-years ONS left out are dropped."""
     numerators = [numerator] if isinstance(numerator, str) else list(numerator)
@@ -67,10 +82,20 @@ def force_rates(da: pd.DataFrame, numerator: str | list[str], denominator: str =
     return _with_ci(table).sort_values(["financial_year", "force_code"]).reset_index(drop=True)
 
 
-def national_rates(da: pd.DataFrame, numerator: str | list[str], denominator: str = "total_outcomes") -> pd.DataFrame:
+def national_rates(
+    da: pd.DataFrame, numerator: str | list[str], denominator: str = "total_outcomes"
+) -> pd.DataFrame:
     """Per year, over the forces present: successes, trials, rate with 95% interval, forces."""
     rates = force_rates(da, numerator, denominator)
-    national = rates.groupby("financial_year").agg(successes=("successes", "sum"), trials=("trials", "sum"), forces=("force_code", "nunique")).reset_index()
+    national = (
+        rates.groupby("financial_year")
+        .agg(
+            successes=("successes", "sum"),
+            trials=("trials", "sum"),
+            forces=("force_code", "nunique"),
+        )
+        .reset_index()
+    )
     return _with_ci(national)
 
 
@@ -85,16 +110,38 @@ def excluded_forces(da: pd.DataFrame) -> pd.DataFrame:
     return gaps.sort_values(["financial_year", "force_code"]).reset_index(drop=True)
 
 
-def lens_rates(lens_table: pd.DataFrame, lens: str, numerator_types: tuple[int, ...], basis: str = "outcomes_closed") -> pd.DataFrame:
+def lens_rates(
+    lens_table: pd.DataFrame,
+    lens: str,
+    numerator_types: tuple[int, ...],
+    basis: str = "outcomes_closed",
+) -> pd.DataFrame:
     """Per force and year for one open-data offence lens: successes = outcomes of the given
     types, trials = all outcomes of types 1-22 on the same count basis, with a 95% interval.
     ``basis``: 'outcomes_closed' (investigations closed in the period) or 'outcomes_recorded'."""
     subset = lens_table[lens_table["lens"] == lens]
     if subset.empty:
-        return pd.DataFrame(columns=["financial_year", "force_code", "force_name", "successes", "trials", "rate", "ci_lower", "ci_upper"])
+        return pd.DataFrame(
+            columns=[
+                "financial_year",
+                "force_code",
+                "force_name",
+                "successes",
+                "trials",
+                "rate",
+                "ci_lower",
+                "ci_upper",
+            ]
+        )
     values = subset[basis].astype(float)
-    grouped = subset.assign(_value=values, _hit=np.where(subset["outcome_type"].isin(numerator_types), values, 0.0))
-    table = grouped.groupby(["financial_year", "force_code"]).agg(successes=("_hit", "sum"), trials=("_value", "sum"), quarters=("quarters", "max")).reset_index()
+    grouped = subset.assign(
+        _value=values, _hit=np.where(subset["outcome_type"].isin(numerator_types), values, 0.0)
+    )
+    table = (
+        grouped.groupby(["financial_year", "force_code"])
+        .agg(successes=("_hit", "sum"), trials=("_value", "sum"), quarters=("quarters", "max"))
+        .reset_index()
+    )
     table["force_name"] = table["force_code"].map(forces.force_names())
     table["successes"] = table["successes"].clip(lower=0)
     return _with_ci(table)
@@ -102,7 +149,9 @@ def lens_rates(lens_table: pd.DataFrame, lens: str, numerator_types: tuple[int, 
 
 def pivot_counts(rates: pd.DataFrame, value: str = "successes") -> pd.DataFrame:
     """Force x year table of a count (rows: force name, columns: years), for display."""
-    table = rates.pivot_table(index="force_name", columns="financial_year", values=value, aggfunc="sum")
+    table = rates.pivot_table(
+        index="force_name", columns="financial_year", values=value, aggfunc="sum"
+    )
     return table.sort_index()
 
 
@@ -110,7 +159,14 @@ def classify_movement(trends: pd.DataFrame, guidance_direction: str = "falling")
     """'toward the guidance' / 'away from the guidance' / 'no clear change' from trend directions,
     where the guidance wants the rate to move ``guidance_direction``."""
     other = "rising" if guidance_direction == "falling" else "falling"
-    return trends["direction"].map({guidance_direction: "toward the guidance", other: "away from the guidance", "no clear change": "no clear change", "too few data": "too few data"})
+    return trends["direction"].map(
+        {
+            guidance_direction: "toward the guidance",
+            other: "away from the guidance",
+            "no clear change": "no clear change",
+            "too few data": "too few data",
+        }
+    )
 
 
 def with_force_labels(table: pd.DataFrame, code: str = "force_code") -> pd.DataFrame:
@@ -129,17 +185,36 @@ def outcome_mix(da: pd.DataFrame, force_code: str, year: str) -> pd.DataFrame:
     force_row = year_rows[year_rows["force_code"] == force_code]
     national = year_rows[list(outcomes.OUTCOME_CATEGORIES) + ["total_outcomes"]].sum()
     for category in outcomes.OUTCOME_CATEGORIES:
-        force_share = float(force_row[category].iloc[0] / force_row["total_outcomes"].iloc[0]) if len(force_row) else np.nan
-        rows.append({"outcome": outcomes.CATEGORY_LABELS[category], "force_share": force_share, "national_share": float(national[category] / national["total_outcomes"]), "force_count": float(force_row[category].iloc[0]) if len(force_row) else np.nan})
+        force_share = (
+            float(force_row[category].iloc[0] / force_row["total_outcomes"].iloc[0])
+            if len(force_row)
+            else np.nan
+        )
+        rows.append(
+            {
+                "outcome": outcomes.CATEGORY_LABELS[category],
+                "force_share": force_share,
+                "national_share": float(national[category] / national["total_outcomes"]),
+                "force_count": float(force_row[category].iloc[0]) if len(force_row) else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def format_table(table: pd.DataFrame, percent: tuple[str, ...] = (), integer: tuple[str, ...] = (), decimals: dict[str, int] | None = None, pct_decimals: int = 1) -> pd.DataFrame:
+def format_table(
+    table: pd.DataFrame,
+    percent: tuple[str, ...] = (),
+    integer: tuple[str, ...] = (),
+    decimals: dict[str, int] | None = None,
+    pct_decimals: int = 1,
+) -> pd.DataFrame:
     """A copy with stable text formatting for display (percentages, thousands separators), so that
     committed notebook outputs compare exactly."""
     out = table.copy()
     for column in percent:
-        out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{100 * v:.{pct_decimals}f}%")
+        out[column] = out[column].map(
+            lambda v: "" if pd.isna(v) else f"{100 * v:.{pct_decimals}f}%"
+        )
     for column in integer:
         out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
     for column, places in (decimals or {}).items():

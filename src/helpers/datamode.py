@@ -74,7 +74,9 @@ def resolve(requested: str = "auto") -> DataMode:
     raw = config.raw_dir()
     missing = missing_official_sources(raw)
     if requested == "sample":
-        return DataMode("sample", requested, config.SAMPLE_DIR, "the synthetic sample was asked for")
+        return DataMode(
+            "sample", requested, config.SAMPLE_DIR, "the synthetic sample was asked for"
+        )
     if not missing:
         return DataMode("official", requested, raw, "every required official source is present")
     if requested == "official":
@@ -84,4 +86,9 @@ def resolve(requested: str = "auto") -> DataMode:
             "or URL holding the files and run `make data`. ONS table URLs can be set in "
             "sources.override.toml (see README)."
         )
-    return DataMode("sample", requested, config.SAMPLE_DIR, f"official files missing for {missing}, so the synthetic sample is used")
+    return DataMode(
+        "sample",
+        requested,
+        config.SAMPLE_DIR,
+        f"official files missing for {missing}, so the synthetic sample is used",
+    )

@@ -61,9 +61,13 @@ def requests_transport(url: str, start: int = 0) -> tuple[Iterable[bytes], int |
 
     headers = {"Range": f"bytes={start}-"} if start else {}
     try:
-        response = requests.get(url, stream=True, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+        response = requests.get(
+            url, stream=True, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
+        )
     except (requests.ConnectionError, requests.Timeout) as error:
-        raise NetworkUnavailable(f"cannot reach {urlparse(url).netloc}: {type(error).__name__}") from None
+        raise NetworkUnavailable(
+            f"cannot reach {urlparse(url).netloc}: {type(error).__name__}"
+        ) from None
     if response.status_code not in (200, 206):
         raise FetchError(f"{url}: HTTP {response.status_code}")
     ranged = response.status_code == 206
@@ -96,9 +100,18 @@ class ResumableDownloader:
         if start and not ranged:
             start = 0  # the server ignored the range: start again
         self.expected_total = total
-        with open(self.partial, "ab" if start else "wb") as handle, tqdm(
-            total=total, initial=start, unit="B", unit_scale=True, desc=self.name, disable=not self.progress, file=sys.stderr
-        ) as bar:
+        with (
+            open(self.partial, "ab" if start else "wb") as handle,
+            tqdm(
+                total=total,
+                initial=start,
+                unit="B",
+                unit_scale=True,
+                desc=self.name,
+                disable=not self.progress,
+                file=sys.stderr,
+            ) as bar,
+        ):
             for chunk in chunks:
                 handle.write(chunk)
                 bar.update(len(chunk))
@@ -114,7 +127,9 @@ def check_archive(path: Path) -> None:
     """xlsx, ods and zip files are zip archives: a truncated one fails this check."""
     if path.suffix.lower() in {".xlsx", ".ods", ".zip", ".xlsm"}:
         if not zipfile.is_zipfile(path):
-            raise CorruptDownload(f"{path.name}: not a valid {path.suffix} archive (truncated or corrupt)")
+            raise CorruptDownload(
+                f"{path.name}: not a valid {path.suffix} archive (truncated or corrupt)"
+            )
         with zipfile.ZipFile(path) as archive:
             bad = archive.testzip()
             if bad is not None:
@@ -134,7 +149,13 @@ class FileReport:
 
     @property
     def ok(self) -> bool:
-        return self.status in {"verified", "installed", "installed (new checksum accepted)", "present (no checksum recorded)", "installed (no checksum recorded)"}
+        return self.status in {
+            "verified",
+            "installed",
+            "installed (new checksum accepted)",
+            "present (no checksum recorded)",
+            "installed (no checksum recorded)",
+        }
 
 
 @dataclass
@@ -162,7 +183,9 @@ def _mirror_candidates(mirror: str | None, f: sources.SourceFile) -> list[str]:
     return [str(p) for p in (folder / f.source_id / f.filename, folder / f.filename) if p.exists()]
 
 
-def _obtain(candidate: str, f: sources.SourceFile, staging: Path, transport: Transport, progress: bool) -> Path:
+def _obtain(
+    candidate: str, f: sources.SourceFile, staging: Path, transport: Transport, progress: bool
+) -> Path:
     """Copy (mirror folder) or download (URL, via pooch) one candidate into staging."""
     staging.mkdir(parents=True, exist_ok=True)
     staged = staging / f.filename
@@ -174,7 +197,14 @@ def _obtain(candidate: str, f: sources.SourceFile, staging: Path, transport: Tra
     import pooch
 
     downloader = ResumableDownloader(transport, staging / ".partial", f.filename, progress)
-    path = pooch.retrieve(candidate, known_hash=None, fname=f.filename, path=staging, downloader=downloader, progressbar=False)
+    path = pooch.retrieve(
+        candidate,
+        known_hash=None,
+        fname=f.filename,
+        path=staging,
+        downloader=downloader,
+        progressbar=False,
+    )
     return Path(path)
 
 
@@ -195,30 +225,57 @@ def _record(lock: dict, f: sources.SourceFile, path: Path, url: str | None, how:
     }
 
 
-def fetch_file(f: sources.SourceFile, lock: dict, transport: Transport, mirror: str | None, accept_new: bool, offline_hosts: set[str], progress: bool = True) -> FileReport:
+def fetch_file(
+    f: sources.SourceFile,
+    lock: dict,
+    transport: Transport,
+    mirror: str | None,
+    accept_new: bool,
+    offline_hosts: set[str],
+    progress: bool = True,
+) -> FileReport:
     """Bring one file into ``data/raw/<source>/`` (see the module docstring for the rules)."""
     target = config.raw_dir() / f.source_id / f.filename
     if target.exists():
         found = sha256_file(target)
         if f.sha256 and found == f.sha256:
-            return FileReport(f.lock_key, f.filename, "verified", sha256=found, size=target.stat().st_size)
+            return FileReport(
+                f.lock_key, f.filename, "verified", sha256=found, size=target.stat().st_size
+            )
         if not f.sha256:
             if accept_new:
                 _record(lock, f, target, f.url, "accepted with --accept-new (file already present)")
-                return FileReport(f.lock_key, f.filename, "installed (new checksum accepted)", sha256=found)
-            return FileReport(f.lock_key, f.filename, "present (no checksum recorded)", f"run with --accept-new to record its checksum ({found[:12]}...)", found)
+                return FileReport(
+                    f.lock_key, f.filename, "installed (new checksum accepted)", sha256=found
+                )
+            return FileReport(
+                f.lock_key,
+                f.filename,
+                "present (no checksum recorded)",
+                f"run with --accept-new to record its checksum ({found[:12]}...)",
+                found,
+            )
         if accept_new:
             _record(lock, f, target, f.url, "accepted with --accept-new (file already present)")
-            return FileReport(f.lock_key, f.filename, "installed (new checksum accepted)", sha256=found)
+            return FileReport(
+                f.lock_key, f.filename, "installed (new checksum accepted)", sha256=found
+            )
         return FileReport(
-            f.lock_key, f.filename, "checksum mismatch",
+            f.lock_key,
+            f.filename,
+            "checksum mismatch",
             f"{f.filename} in {config.relative(target.parent)}/ has sha256 {found} but the lock expects {f.sha256}. "
             f"If the Home Office or ONS republished it, accept it with: {_accept_command(f)}. The file was not changed.",
             found,
         )
     candidates = _mirror_candidates(mirror, f) + ([f.url] if f.url else [])
     if not candidates:
-        return FileReport(f.lock_key, f.filename, "no url", f"no URL registered for {f.lock_key}: add one in sources.override.toml (see README) or put the file in DA_DATA_MIRROR")
+        return FileReport(
+            f.lock_key,
+            f.filename,
+            "no url",
+            f"no URL registered for {f.lock_key}: add one in sources.override.toml (see README) or put the file in DA_DATA_MIRROR",
+        )
     staging = _staging_dir()
     last_problem = ""
     for candidate in candidates:
@@ -245,7 +302,9 @@ def fetch_file(f: sources.SourceFile, lock: dict, transport: Transport, mirror: 
             found = sha256_file(staged)
             if f.sha256 and found != f.sha256 and not accept_new:
                 return FileReport(
-                    f.lock_key, f.filename, "checksum mismatch",
+                    f.lock_key,
+                    f.filename,
+                    "checksum mismatch",
                     f"{f.filename} from {candidate} has sha256 {found}, the lock expects {f.sha256}: probably a new publication. "
                     f"It is held in {config.relative(staging)}/ and data/raw was not changed. To accept it: {_accept_command(f)}",
                     found,
@@ -253,11 +312,26 @@ def fetch_file(f: sources.SourceFile, lock: dict, transport: Transport, mirror: 
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(staged), target)
             if f.sha256 and found == f.sha256:
-                return FileReport(f.lock_key, f.filename, "installed", f"from {candidate if host else 'mirror folder'}", found, target.stat().st_size)
+                return FileReport(
+                    f.lock_key,
+                    f.filename,
+                    "installed",
+                    f"from {candidate if host else 'mirror folder'}",
+                    found,
+                    target.stat().st_size,
+                )
             if accept_new:
                 _record(lock, f, target, candidate if host else f.url, "accepted with --accept-new")
-                return FileReport(f.lock_key, f.filename, "installed (new checksum accepted)", "", found)
-            return FileReport(f.lock_key, f.filename, "installed (no checksum recorded)", "run with --accept-new to record its checksum", found)
+                return FileReport(
+                    f.lock_key, f.filename, "installed (new checksum accepted)", "", found
+                )
+            return FileReport(
+                f.lock_key,
+                f.filename,
+                "installed (no checksum recorded)",
+                "run with --accept-new to record its checksum",
+                found,
+            )
         else:
             return FileReport(f.lock_key, f.filename, "corrupt download", last_problem)
     return FileReport(f.lock_key, f.filename, "missing", last_problem)
@@ -310,16 +384,34 @@ def discover_links(html: str, base_url: str = "https://www.gov.uk/") -> list[dic
             match = re.match(source.link_title_pattern, normalised)
             if match:
                 year = match.groupdict().get("year")
-                key = f"mar{year}" if year else ("mar2013-onwards" if source.id == "ho_pfa_recorded_crime" else "latest")
+                key = (
+                    f"mar{year}"
+                    if year
+                    else ("mar2013-onwards" if source.id == "ho_pfa_recorded_crime" else "latest")
+                )
                 url = urljoin(base_url, href)
-                found.append({"source_id": source.id, "key": key, "title": title, "url": url, "filename": sources.filename_from_url(url)})
+                found.append(
+                    {
+                        "source_id": source.id,
+                        "key": key,
+                        "title": title,
+                        "url": url,
+                        "filename": sources.filename_from_url(url),
+                    }
+                )
     return sorted(found, key=lambda d: (d["source_id"], d["key"]))
 
 
-def compare_with_registry(discovered: list[dict[str, str]], registry: dict[str, sources.Source]) -> list[dict[str, str]]:
+def compare_with_registry(
+    discovered: list[dict[str, str]], registry: dict[str, sources.Source]
+) -> list[dict[str, str]]:
     """Each discovered or registered file with a status: 'unchanged', 'new publication (renamed)',
     'new file (not registered)' or 'not on the landing page'."""
-    registered = {f.lock_key: f for f in sources.all_files(registry) if sources.SOURCES[f.source_id].link_title_pattern}
+    registered = {
+        f.lock_key: f
+        for f in sources.all_files(registry)
+        if sources.SOURCES[f.source_id].link_title_pattern
+    }
     rows = []
     seen = set()
     for link in discovered:
@@ -332,14 +424,34 @@ def compare_with_registry(discovered: list[dict[str, str]], registry: dict[str, 
             status = "unchanged"
         else:
             status = "new publication (renamed)"
-        rows.append({"lock_key": lock_key, "registered": known.filename if known else "", "on_page": link["filename"], "url": link["url"], "status": status})
+        rows.append(
+            {
+                "lock_key": lock_key,
+                "registered": known.filename if known else "",
+                "on_page": link["filename"],
+                "url": link["url"],
+                "status": status,
+            }
+        )
     for lock_key, known in registered.items():
         if lock_key not in seen:
-            rows.append({"lock_key": lock_key, "registered": known.filename, "on_page": "", "url": "", "status": "not on the landing page"})
+            rows.append(
+                {
+                    "lock_key": lock_key,
+                    "registered": known.filename,
+                    "on_page": "",
+                    "url": "",
+                    "status": "not on the landing page",
+                }
+            )
     return sorted(rows, key=lambda r: r["lock_key"])
 
 
-def write_landing_page(path: Path, links: list[tuple[str, str]], title: str = "Police recorded crime and outcomes open data tables") -> Path:
+def write_landing_page(
+    path: Path,
+    links: list[tuple[str, str]],
+    title: str = "Police recorded crime and outcomes open data tables",
+) -> Path:
     """Write an HTML page with the structure of the gov.uk landing page (attachment blocks whose
     link text is the title), for tests and offline demonstrations. ``links``: (title, url)."""
     blocks = "\n".join(
@@ -367,11 +479,15 @@ def fetch_landing_page(url: str, transport: Transport) -> str:
 # ------------------------------------------------------------------------------------------
 
 
-def _select(files: list[sources.SourceFile], only: list[str] | None, years: list[str] | None) -> list[sources.SourceFile]:
+def _select(
+    files: list[sources.SourceFile], only: list[str] | None, years: list[str] | None
+) -> list[sources.SourceFile]:
     if only:
         unknown = sorted(set(only) - set(sources.SOURCES))
         if unknown:
-            raise SystemExit(f"--only: unknown source id(s) {unknown}; known: {sorted(sources.SOURCES)}")
+            raise SystemExit(
+                f"--only: unknown source id(s) {unknown}; known: {sorted(sources.SOURCES)}"
+            )
         files = [f for f in files if f.source_id in only]
     if years:
         wanted = set()
@@ -385,8 +501,16 @@ def _select(files: list[sources.SourceFile], only: list[str] | None, years: list
     return files
 
 
-def run_fetch(only: list[str] | None = None, years: list[str] | None = None, accept_new: bool = False, mirror: str | None = None,
-              transport: Transport | None = None, discover: bool = True, landing_html: str | None = None, progress: bool = True) -> FetchResult:
+def run_fetch(
+    only: list[str] | None = None,
+    years: list[str] | None = None,
+    accept_new: bool = False,
+    mirror: str | None = None,
+    transport: Transport | None = None,
+    discover: bool = True,
+    landing_html: str | None = None,
+    progress: bool = True,
+) -> FetchResult:
     """Fetch every selected file; returns the reports (and writes the lock when accepting)."""
     transport = transport or requests_transport
     registry = sources.registry()
@@ -396,23 +520,50 @@ def run_fetch(only: list[str] | None = None, years: list[str] | None = None, acc
     if discover:
         landing = next(iter(registry.values())).landing_page
         try:
-            html = landing_html if landing_html is not None else fetch_landing_page(landing, transport)
+            html = (
+                landing_html if landing_html is not None else fetch_landing_page(landing, transport)
+            )
             result.discovery = compare_with_registry(discover_links(html, landing), registry)
         except NetworkUnavailable as error:
             result.offline_hosts.add(urlparse(landing).netloc)
-            result.discovery = [{"lock_key": "", "registered": "", "on_page": "", "url": "", "status": f"landing page not read: {error}"}]
-        renamed = {r["lock_key"]: r for r in result.discovery if r["status"] == "new publication (renamed)"}
-        files = [sources.SourceFile(**{**f.__dict__, "filename": renamed[f.lock_key]["on_page"], "url": renamed[f.lock_key]["url"]}) if f.lock_key in renamed else f for f in files]
+            result.discovery = [
+                {
+                    "lock_key": "",
+                    "registered": "",
+                    "on_page": "",
+                    "url": "",
+                    "status": f"landing page not read: {error}",
+                }
+            ]
+        renamed = {
+            r["lock_key"]: r for r in result.discovery if r["status"] == "new publication (renamed)"
+        }
+        files = [
+            sources.SourceFile(
+                **{
+                    **f.__dict__,
+                    "filename": renamed[f.lock_key]["on_page"],
+                    "url": renamed[f.lock_key]["url"],
+                }
+            )
+            if f.lock_key in renamed
+            else f
+            for f in files
+        ]
     if any(h.endswith("gov.uk") for h in result.offline_hosts):
         result.offline_hosts.add("assets.publishing.service.gov.uk")
     for f in files:
-        result.reports.append(fetch_file(f, lock, transport, mirror, accept_new, result.offline_hosts, progress))
+        result.reports.append(
+            fetch_file(f, lock, transport, mirror, accept_new, result.offline_hosts, progress)
+        )
     if accept_new:
         sources.write_lock(lock)
     return result
 
 
-def status_table(only: list[str] | None = None, years: list[str] | None = None) -> list[dict[str, str]]:
+def status_table(
+    only: list[str] | None = None, years: list[str] | None = None
+) -> list[dict[str, str]]:
     """Each registered file: present/missing, and verified / stale (checksum differs from the
     lock) / unverified (no checksum recorded)."""
     rows = []
@@ -447,21 +598,38 @@ def offline_message(result: FetchResult) -> str:
 
 
 def _print_table(rows: list[dict[str, str]], columns: list[str]) -> None:
-    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) if rows else len(c) for c in columns}
+    widths = {
+        c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) if rows else len(c) for c in columns
+    }
     print("  ".join(c.ljust(widths[c]) for c in columns))
     for row in rows:
         print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.fetch", description="Fetch, verify and list the official files (see helpers/fetch.py).")
-    parser.add_argument("command", nargs="?", default="fetch", choices=["fetch", "status", "discover"])
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.fetch",
+        description="Fetch, verify and list the official files (see helpers/fetch.py).",
+    )
+    parser.add_argument(
+        "command", nargs="?", default="fetch", choices=["fetch", "status", "discover"]
+    )
     parser.add_argument("--only", help="comma-separated source ids, e.g. ho_outcomes_open_data")
-    parser.add_argument("--years", help="comma-separated financial years (2019/20) or years ending March (2020)")
-    parser.add_argument("--accept-new", action="store_true", help="record new checksums in data/raw/SOURCES.lock")
-    parser.add_argument("--mirror", default=None, help="folder or URL with copies of the files (default: DA_DATA_MIRROR)")
+    parser.add_argument(
+        "--years", help="comma-separated financial years (2019/20) or years ending March (2020)"
+    )
+    parser.add_argument(
+        "--accept-new", action="store_true", help="record new checksums in data/raw/SOURCES.lock"
+    )
+    parser.add_argument(
+        "--mirror",
+        default=None,
+        help="folder or URL with copies of the files (default: DA_DATA_MIRROR)",
+    )
     parser.add_argument("--no-discover", action="store_true", help="do not read the landing page")
-    parser.add_argument("--landing-html", type=Path, help="read the landing page from this saved HTML file instead")
+    parser.add_argument(
+        "--landing-html", type=Path, help="read the landing page from this saved HTML file instead"
+    )
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     only = args.only.split(",") if args.only else None
@@ -476,19 +644,37 @@ def main(argv: list[str] | None = None) -> int:
         try:
             html = html if html is not None else fetch_landing_page(landing, requests_transport)
         except NetworkUnavailable as error:
-            print(f"cannot read the landing page {landing}: {error}. Save it from a browser and pass --landing-html FILE.", file=sys.stderr)
+            print(
+                f"cannot read the landing page {landing}: {error}. Save it from a browser and pass --landing-html FILE.",
+                file=sys.stderr,
+            )
             return 2
-        _print_table(compare_with_registry(discover_links(html, landing), registry), ["lock_key", "registered", "on_page", "status"])
+        _print_table(
+            compare_with_registry(discover_links(html, landing), registry),
+            ["lock_key", "registered", "on_page", "status"],
+        )
         return 0
     mirror = args.mirror or config.data_mirror()
-    result = run_fetch(only, years, args.accept_new, mirror, discover=not args.no_discover, landing_html=html, progress=not args.no_progress)
+    result = run_fetch(
+        only,
+        years,
+        args.accept_new,
+        mirror,
+        discover=not args.no_discover,
+        landing_html=html,
+        progress=not args.no_progress,
+    )
     changed = [r for r in result.discovery if r["status"] not in ("unchanged",)]
     if changed:
         print("Landing page:")
         _print_table(changed, ["lock_key", "registered", "on_page", "status"])
-    _print_table([r.__dict__ for r in result.reports], ["lock_key", "filename", "status", "message"])
+    _print_table(
+        [r.__dict__ for r in result.reports], ["lock_key", "filename", "status", "message"]
+    )
     if result.ok:
-        print(f"all {len(result.reports)} file(s) present and checked in {config.relative(config.raw_dir())}/")
+        print(
+            f"all {len(result.reports)} file(s) present and checked in {config.relative(config.raw_dir())}/"
+        )
         return 0
     if any(r.status in {"missing", "no url"} for r in result.reports):
         print(offline_message(result), file=sys.stderr)

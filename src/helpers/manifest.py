@@ -26,9 +26,16 @@ def read_manifest(text: str) -> dict[str, dict[str, str]]:
 
 def committed_manifest(ref: str = "HEAD") -> str:
     """The manifest as committed at ``ref``."""
-    result = subprocess.run(["git", "show", f"{ref}:{MANIFEST.as_posix()}"], cwd=config.PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", "show", f"{ref}:{MANIFEST.as_posix()}"],
+        cwd=config.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
-        raise FileNotFoundError(f"no committed {MANIFEST.as_posix()} at {ref}: {result.stderr.strip()}")
+        raise FileNotFoundError(
+            f"no committed {MANIFEST.as_posix()} at {ref}: {result.stderr.strip()}"
+        )
     return result.stdout
 
 
@@ -42,32 +49,57 @@ def compare(fresh: dict[str, dict[str, str]], committed: dict[str, dict[str, str
         elif new is None:
             problems.append(f"{figure}: missing from this run")
         elif new["data_sha256"] != old["data_sha256"]:
-            mode = f" (this run: {new['data_mode']}, committed: {old['data_mode']})" if new["data_mode"] != old["data_mode"] else ""
-            problems.append(f"{figure}: numbers differ - {new['data_csv']} sha256 {new['data_sha256'][:12]}... vs committed {old['data_sha256'][:12]}...{mode}")
+            mode = (
+                f" (this run: {new['data_mode']}, committed: {old['data_mode']})"
+                if new["data_mode"] != old["data_mode"]
+                else ""
+            )
+            problems.append(
+                f"{figure}: numbers differ - {new['data_csv']} sha256 {new['data_sha256'][:12]}... vs committed {old['data_sha256'][:12]}...{mode}"
+            )
     return problems
 
 
 def verify(fresh_path: Path | None = None, against: Path | None = None) -> list[str]:
     fresh_path = fresh_path or config.figures_dir() / "MANIFEST.csv"
     if not fresh_path.exists():
-        raise FileNotFoundError(f"{config.relative(fresh_path)} does not exist: run `make reproduce` first")
+        raise FileNotFoundError(
+            f"{config.relative(fresh_path)} does not exist: run `make reproduce` first"
+        )
     committed = against.read_text() if against else committed_manifest()
     return compare(read_manifest(fresh_path.read_text()), read_manifest(committed))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.manifest", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.manifest", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("command", choices=["verify"])
-    parser.add_argument("--fresh", type=Path, default=None, help="manifest of the fresh run (default reports/figures/MANIFEST.csv)")
-    parser.add_argument("--against", type=Path, default=None, help="manifest to compare with (default: the committed one)")
+    parser.add_argument(
+        "--fresh",
+        type=Path,
+        default=None,
+        help="manifest of the fresh run (default reports/figures/MANIFEST.csv)",
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        help="manifest to compare with (default: the committed one)",
+    )
     args = parser.parse_args(argv)
     problems = verify(args.fresh, args.against)
     if problems:
-        print(f"verify: {len(problems)} figure(s) differ from the committed manifest:", file=sys.stderr)
+        print(
+            f"verify: {len(problems)} figure(s) differ from the committed manifest:",
+            file=sys.stderr,
+        )
         for line in problems:
             print(f"  - {line}", file=sys.stderr)
         return 1
-    print(f"verify: every figure's numbers match the committed manifest ({len(read_manifest((args.fresh or config.figures_dir() / 'MANIFEST.csv').read_text()))} figures)")
+    print(
+        f"verify: every figure's numbers match the committed manifest ({len(read_manifest((args.fresh or config.figures_dir() / 'MANIFEST.csv').read_text()))} figures)"
+    )
     return 0
 
 

@@ -70,7 +70,9 @@ CATEGORY_LABELS: dict[str, str] = {
 @lru_cache(maxsize=1)
 def outcome_types() -> pd.DataFrame:
     """The outcome-type table (types 0-22 only): outcome_type (int), label, outcome_group, introduced, notes, source."""
-    table = pd.read_csv(config.REFERENCE_DIR / "outcome_types.csv", dtype=str, keep_default_na=False)
+    table = pd.read_csv(
+        config.REFERENCE_DIR / "outcome_types.csv", dtype=str, keep_default_na=False
+    )
     table = table[table["outcome_type"].str.fullmatch(r"\d+")].copy()
     table["outcome_type"] = table["outcome_type"].astype(int)
     return table.reset_index(drop=True)
@@ -124,7 +126,9 @@ OFFENCE_LENSES: dict[str, dict[str, object]] = {
 
 
 def _norm(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
+    return (
+        series.fillna("").astype(str).str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
+    )
 
 
 def lens_mask(offences: pd.DataFrame, lens: str) -> pd.Series:
@@ -170,19 +174,27 @@ def lens_matches(offences: pd.DataFrame) -> pd.DataFrame:
         found = distinct[mask].copy()
         codes = {c.upper() for c in spec.get("codes", ())}  # type: ignore[union-attr]
         by_code = found["offence_code"].str.upper().isin(codes)
-        text_patterns = [spec.get(k) for k in ("subgroup_pattern", "description_pattern", "group_pattern")]
+        text_patterns = [
+            spec.get(k) for k in ("subgroup_pattern", "description_pattern", "group_pattern")
+        ]
         by_text = pd.Series(False, index=found.index)
-        for column, pattern in zip(["offence_subgroup", "offence_description", "offence_group"], text_patterns, strict=True):
+        for column, pattern in zip(
+            ["offence_subgroup", "offence_description", "offence_group"], text_patterns, strict=True
+        ):
             if pattern:
                 by_text |= _norm(found[column]).str.contains(str(pattern), regex=True)
-        found["matched_by"] = (by_code.map({True: "code", False: ""}) + by_text.map({True: " and text", False: ""})).str.strip()
+        found["matched_by"] = (
+            by_code.map({True: "code", False: ""}) + by_text.map({True: " and text", False: ""})
+        ).str.strip()
         found["matched_by"] = found["matched_by"].replace({"and text": "text"})
         found.insert(0, "lens", lens)
         frames.append(found)
     if not frames:
         return pd.DataFrame(columns=["lens", *columns, "matched_by"])
     result = pd.concat(frames, ignore_index=True)
-    return result.sort_values(["lens", "offence_code", "offence_description"]).reset_index(drop=True)
+    return result.sort_values(["lens", "offence_code", "offence_description"]).reset_index(
+        drop=True
+    )
 
 
 def normalise_label(text: str) -> str:

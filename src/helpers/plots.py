@@ -15,17 +15,14 @@ import io
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from helpers import config, forces  # noqa: E402
-from helpers.datamode import SYNTHETIC_BANNER, DataMode  # noqa: E402
-from helpers.stats import Comparison, level_label  # noqa: E402
+from helpers import config, forces
+from helpers.datamode import SYNTHETIC_BANNER, DataMode
+from helpers.stats import Comparison, level_label
 
 #: Okabe-Ito colours
 OKABE_ITO = {
@@ -39,7 +36,12 @@ OKABE_ITO = {
     "purple": "#CC79A7",
     "grey": "#8C8C8C",
 }
-POSITION_COLOURS = {"above": OKABE_ITO["orange"], "below": OKABE_ITO["blue"], "within": OKABE_ITO["grey"], "no data": "#DDDDDD"}
+POSITION_COLOURS = {
+    "above": OKABE_ITO["orange"],
+    "below": OKABE_ITO["blue"],
+    "within": OKABE_ITO["grey"],
+    "no data": "#DDDDDD",
+}
 SEQUENTIAL_CMAP = "cividis"
 MANIFEST_COLUMNS = ["figure", "notebook", "section", "data_csv", "data_sha256", "data_mode"]
 
@@ -48,7 +50,9 @@ def set_theme() -> None:
     """The collection's matplotlib/seaborn theme: readable at report size, deterministic output."""
     import seaborn as sns
 
-    sns.set_theme(context="notebook", style="whitegrid", palette=list(OKABE_ITO.values())[1:], font_scale=1.0)
+    sns.set_theme(
+        context="notebook", style="whitegrid", palette=list(OKABE_ITO.values())[1:], font_scale=1.0
+    )
     matplotlib.rcParams.update(
         {
             "figure.dpi": 100,
@@ -102,7 +106,9 @@ def funnel_plot(
     n_max = float(np.nanmax(table[comparison.trials])) * 1.08
     n_min = max(1.0, float(np.nanmin(table[comparison.trials][table[comparison.trials] > 0])) * 0.5)
     # whole numbers of trials: binomial limits are defined only there
-    grid = np.unique(np.round(np.concatenate([np.geomspace(n_min, n_max, 300), np.linspace(n_min, n_max, 300)])))
+    grid = np.unique(
+        np.round(np.concatenate([np.geomspace(n_min, n_max, 300), np.linspace(n_min, n_max, 300)]))
+    )
     styles = {comparison.levels[0]: "--", comparison.levels[-1]: "-"}
     versions = [(False, "#6F6F6F", "unadjusted")]
     if comparison.adjusted and comparison.overdispersion.tau2 > 0:
@@ -112,22 +118,55 @@ def funnel_plot(
         for level in comparison.levels:
             label = level_label(level)
             for side in ("lower", "upper"):
-                ax.plot(grid, limits[f"{side}_{label}"], styles.get(level, ":"), color=colour, lw=1.1 if level == comparison.levels[-1] else 0.9,
-                        label=f"{level * 100:g}% limits, {name}" if side == "lower" else None)
-    ax.axhline(comparison.target, color=OKABE_ITO["black"], lw=1.3,
-               label=f"target: {comparison.target:.2%} ({'pooled rate' if comparison.target_kind == 'pooled' else 'external standard'})")
+                ax.plot(
+                    grid,
+                    limits[f"{side}_{label}"],
+                    styles.get(level, ":"),
+                    color=colour,
+                    lw=1.1 if level == comparison.levels[-1] else 0.9,
+                    label=f"{level * 100:g}% limits, {name}" if side == "lower" else None,
+                )
+    ax.axhline(
+        comparison.target,
+        color=OKABE_ITO["black"],
+        lw=1.3,
+        label=f"target: {comparison.target:.2%} ({'pooled rate' if comparison.target_kind == 'pooled' else 'external standard'})",
+    )
     suffix = "_adjusted" if comparison.adjusted else ""
     position = table[f"position_{level_label(label_level)}{suffix}"]
-    ax.scatter(table[comparison.trials], table["rate"], s=28, c=[POSITION_COLOURS[p] for p in position], edgecolor="white", linewidth=0.5, zorder=3)
+    ax.scatter(
+        table[comparison.trials],
+        table["rate"],
+        s=28,
+        c=[POSITION_COLOURS[p] for p in position],
+        edgecolor="white",
+        linewidth=0.5,
+        zorder=3,
+    )
     labels = _short_labels()
     for _, row in table.iterrows():
         code = row.get(unit)
         outside = row[f"position_{level_label(label_level)}{suffix}"] in ("above", "below")
         if outside or (highlight is not None and code == highlight):
-            ax.annotate(labels.get(code, str(code)), (row[comparison.trials], row["rate"]), textcoords="offset points", xytext=(4, 3), fontsize=7)
+            ax.annotate(
+                labels.get(code, str(code)),
+                (row[comparison.trials], row["rate"]),
+                textcoords="offset points",
+                xytext=(4, 3),
+                fontsize=7,
+            )
     if highlight is not None and highlight in set(table[unit]):
         row = table[table[unit] == highlight].iloc[0]
-        ax.scatter([row[comparison.trials]], [row["rate"]], s=140, facecolor="none", edgecolor=OKABE_ITO["black"], linewidth=1.6, zorder=4, label="this force")
+        ax.scatter(
+            [row[comparison.trials]],
+            [row["rate"]],
+            s=140,
+            facecolor="none",
+            edgecolor=OKABE_ITO["black"],
+            linewidth=1.6,
+            zorder=4,
+            label="this force",
+        )
     ax.set_xscale("log")
     ax.set_xlabel(f"{comparison.trials.replace('_', ' ')} (log scale)")
     ax.set_ylabel(rate_label)
@@ -136,19 +175,48 @@ def funnel_plot(
     ax.set_ylim(0, min(1, upper_view))
     ax.set_xlim(n_min, n_max)
     ax.set_title(title)
-    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=f"{k} 99.8% limits" if k != "within" else "within 99.8% limits") for k, c in POSITION_COLOURS.items() if k != "no data"]
+    handles = [
+        plt.Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color=c,
+            label=f"{k} 99.8% limits" if k != "within" else "within 99.8% limits",
+        )
+        for k, c in POSITION_COLOURS.items()
+        if k != "no data"
+    ]
     existing, names = ax.get_legend_handles_labels()
-    ax.legend(existing + handles, names + [h.get_label() for h in handles], loc="upper right", fontsize=7, frameon=True)
+    ax.legend(
+        existing + handles,
+        names + [h.get_label() for h in handles],
+        loc="upper right",
+        fontsize=7,
+        frameon=True,
+    )
     return fig
 
 
-def trend_panel(frame: pd.DataFrame, unit: str, time: str, rate: str, lower: str, upper: str, national: pd.DataFrame | None = None, title: str = "", highlight: str | None = None):
+def trend_panel(
+    frame: pd.DataFrame,
+    unit: str,
+    time: str,
+    rate: str,
+    lower: str,
+    upper: str,
+    national: pd.DataFrame | None = None,
+    title: str = "",
+    highlight: str | None = None,
+):
     """Small multiples of a rate over years, one panel per force laid out like the tile map,
     with the 95% interval shaded and the national rate (``national``: time, rate) as a grey line.
     """
     grid = forces.force_grid()
     n_rows, n_cols = int(grid["row"].max()) + 1, int(grid["col"].max()) + 1
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(n_cols * 1.9, n_rows * 1.35), sharex=True, sharey=True)
+    fig, axes = plt.subplots(
+        n_rows, n_cols, figsize=(n_cols * 1.9, n_rows * 1.35), sharex=True, sharey=True
+    )
     ymax = float(np.nanmax(frame[upper])) * 1.05 if len(frame) else 1
     for ax in axes.flat:
         ax.set_axis_off()
@@ -162,7 +230,12 @@ def trend_panel(frame: pd.DataFrame, unit: str, time: str, rate: str, lower: str
         if len(data):
             ax.fill_between(data[time], data[lower], data[upper], color=colour, alpha=0.25, lw=0)
             ax.plot(data[time], data[rate], color=colour, lw=1.3)
-        ax.set_title(tile["label"], fontsize=7, pad=2, fontweight="bold" if tile["country"] == "Wales" else "normal")
+        ax.set_title(
+            tile["label"],
+            fontsize=7,
+            pad=2,
+            fontweight="bold" if tile["country"] == "Wales" else "normal",
+        )
         ax.tick_params(labelsize=5, length=2, pad=1)
         ax.set_ylim(0, ymax)
         percent_axis(ax, "y")
@@ -170,12 +243,26 @@ def trend_panel(frame: pd.DataFrame, unit: str, time: str, rate: str, lower: str
             for spine in ax.spines.values():
                 spine.set_linestyle((0, (2, 1)))
     fig.suptitle(title, fontsize=11, fontweight="bold")
-    fig.text(0.5, 0.005, "Blue: force rate with 95% interval; grey: national rate. Panels placed roughly as the forces lie on a map; Welsh forces have dashed frames and bold labels.", ha="center", fontsize=7)
+    fig.text(
+        0.5,
+        0.005,
+        "Blue: force rate with 95% interval; grey: national rate. Panels placed roughly as the forces lie on a map; Welsh forces have dashed frames and bold labels.",
+        ha="center",
+        fontsize=7,
+    )
     fig.tight_layout(rect=(0, 0.02, 1, 0.96))
     return fig
 
 
-def force_map(values: pd.Series, title: str = "", value_label: str = "", percent: bool = True, highlight: str | None = None, cmap: str = SEQUENTIAL_CMAP, ax=None):
+def force_map(
+    values: pd.Series,
+    title: str = "",
+    value_label: str = "",
+    percent: bool = True,
+    highlight: str | None = None,
+    cmap: str = SEQUENTIAL_CMAP,
+    ax=None,
+):
     """Tile map of the 43 police force areas coloured by ``values`` (a Series indexed by force
     code). Positions come from ``data/reference/force_grid.csv``; Welsh forces have dashed
     black edges; forces with no value are light grey and say 'no data'. A labelled colour bar is the
@@ -197,19 +284,46 @@ def force_map(values: pd.Series, title: str = "", value_label: str = "", percent
         has_value = pd.notna(tile["value"])
         face = colormap(norm(tile["value"])) if has_value else "#E5E5E5"
         wales = tile["country"] == "Wales"
-        ax.add_patch(matplotlib.patches.FancyBboxPatch((x - 0.45, y - 0.45), 0.9, 0.9, boxstyle="round,pad=0.0,rounding_size=0.08",
-                                                       facecolor=face, edgecolor=OKABE_ITO["black"] if wales else "white", linewidth=1.6 if wales else 1.0,
-                                                       linestyle=(0, (3, 2)) if wales else "-"))
+        ax.add_patch(
+            matplotlib.patches.FancyBboxPatch(
+                (x - 0.45, y - 0.45),
+                0.9,
+                0.9,
+                boxstyle="round,pad=0.0,rounding_size=0.08",
+                facecolor=face,
+                edgecolor=OKABE_ITO["black"] if wales else "white",
+                linewidth=1.6 if wales else 1.0,
+                linestyle=(0, (3, 2)) if wales else "-",
+            )
+        )
         luminance = np.dot(matplotlib.colors.to_rgb(face), [0.299, 0.587, 0.114])
         text_colour = "black" if luminance > 0.5 else "white"
-        ax.text(x, y + 0.12, tile["label"], ha="center", va="center", fontsize=7, color=text_colour, fontweight="bold")
+        ax.text(
+            x,
+            y + 0.12,
+            tile["label"],
+            ha="center",
+            va="center",
+            fontsize=7,
+            color=text_colour,
+            fontweight="bold",
+        )
         if has_value:
             shown = f"{tile['value']:.1%}" if percent else f"{tile['value']:,.0f}"
         else:
             shown = "no data"
         ax.text(x, y - 0.18, shown, ha="center", va="center", fontsize=6, color=text_colour)
         if highlight == tile["code"]:
-            ax.add_patch(matplotlib.patches.Rectangle((x - 0.5, y - 0.5), 1.0, 1.0, fill=False, edgecolor=OKABE_ITO["vermillion"], linewidth=2.5))
+            ax.add_patch(
+                matplotlib.patches.Rectangle(
+                    (x - 0.5, y - 0.5),
+                    1.0,
+                    1.0,
+                    fill=False,
+                    edgecolor=OKABE_ITO["vermillion"],
+                    linewidth=2.5,
+                )
+            )
     ax.set_xlim(-0.6, grid["col"].max() + 0.6)
     ax.set_ylim(-grid["row"].max() - 0.6, 0.6)
     ax.set_aspect("equal")
@@ -223,13 +337,40 @@ def force_map(values: pd.Series, title: str = "", value_label: str = "", percent
         bar.ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=1))
     bar.ax.tick_params(labelsize=7)
     ax.set_title(title)
-    ax.text(-0.5, 0.45, "Dashed black edges: Welsh forces.\nTiles placed roughly as forces lie;\nnot to scale.", fontsize=6, va="top")
+    ax.text(
+        -0.5,
+        0.45,
+        "Dashed black edges: Welsh forces.\nTiles placed roughly as forces lie;\nnot to scale.",
+        fontsize=6,
+        va="top",
+    )
     return fig
 
 
 def _watermark(fig: Figure) -> None:
-    fig.text(0.5, 0.5, SYNTHETIC_BANNER.upper(), fontsize=30, color="#B0B0B0", alpha=0.35, ha="center", va="center", rotation=28, zorder=100, fontweight="bold")
-    fig.text(0.5, 0.995, f"{SYNTHETIC_BANNER} - illustrates the method only; no number here is a finding", fontsize=8, color=OKABE_ITO["vermillion"], ha="center", va="top", fontweight="bold")
+    fig.text(
+        0.5,
+        0.5,
+        SYNTHETIC_BANNER.upper(),
+        fontsize=30,
+        color="#B0B0B0",
+        alpha=0.35,
+        ha="center",
+        va="center",
+        rotation=28,
+        zorder=100,
+        fontweight="bold",
+    )
+    fig.text(
+        0.5,
+        0.995,
+        f"{SYNTHETIC_BANNER} - illustrates the method only; no number here is a finding",
+        fontsize=8,
+        color=OKABE_ITO["vermillion"],
+        ha="center",
+        va="top",
+        fontweight="bold",
+    )
 
 
 class SavedFigure(dict):
@@ -239,7 +380,15 @@ class SavedFigure(dict):
         return f"saved {self['figure']} (.png, .svg) with {self['data_csv']} (sha256 {self['data_sha256'][:12]}...; {self['data_mode']})"
 
 
-def save_figure(fig: Figure, name: str, data: pd.DataFrame, mode: DataMode | str, notebook: str, section: str, directory: Path | None = None) -> SavedFigure:
+def save_figure(
+    fig: Figure,
+    name: str,
+    data: pd.DataFrame,
+    mode: DataMode | str,
+    notebook: str,
+    section: str,
+    directory: Path | None = None,
+) -> SavedFigure:
     """Save a figure as ``NAME.png`` and ``NAME.svg`` with ``NAME.csv`` holding the exact numbers
     plotted, and record it in ``MANIFEST.csv`` (figure, notebook, section, data CSV and its sha256).
 
@@ -256,7 +405,9 @@ def save_figure(fig: Figure, name: str, data: pd.DataFrame, mode: DataMode | str
     if mode_name == "sample":
         _watermark(fig)
     fig.savefig(directory / f"{name}.png", metadata={"Software": None}, bbox_inches="tight")
-    fig.savefig(directory / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    fig.savefig(
+        directory / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
+    )
     buffer = io.StringIO()
     data.to_csv(buffer, index=False, float_format="%.10g", lineterminator="\n")
     text = buffer.getvalue()
@@ -287,16 +438,27 @@ def update_manifest(row: dict[str, str], path: Path) -> None:
             writer.writerow({c: rows[key].get(c, "") for c in MANIFEST_COLUMNS})
 
 
-def coverage_heatmap(coverage: pd.DataFrame, known_gaps: pd.DataFrame | None = None, title: str = ""):
+def coverage_heatmap(
+    coverage: pd.DataFrame, known_gaps: pd.DataFrame | None = None, title: str = ""
+):
     """Force x year grid of data coverage: present (light blue), excluded by the publisher
     (orange) or absent (grey), with known gaps from the reference notes outlined and numbered."""
     statuses = {"present": 0, "excluded": 1, "absent": 2}
     table = coverage.copy()
     table["kind"] = table["status"].str.split(" ").str[0].map(statuses)
-    matrix = table.pivot_table(index="force_name", columns="financial_year", values="kind", aggfunc="first").sort_index()
+    matrix = table.pivot_table(
+        index="force_name", columns="financial_year", values="kind", aggfunc="first"
+    ).sort_index()
     fig, ax = plt.subplots(figsize=(1.0 + 0.55 * matrix.shape[1], 0.22 * matrix.shape[0] + 1.4))
     cmap = matplotlib.colors.ListedColormap(["#CFE3F3", OKABE_ITO["orange"], "#BDBDBD"])
-    ax.imshow(matrix.to_numpy(dtype=float), aspect="auto", cmap=cmap, vmin=0, vmax=2, interpolation="nearest")
+    ax.imshow(
+        matrix.to_numpy(dtype=float),
+        aspect="auto",
+        cmap=cmap,
+        vmin=0,
+        vmax=2,
+        interpolation="nearest",
+    )
     ax.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=45, ha="right", fontsize=7)
     ax.set_yticks(range(matrix.shape[0]), matrix.index, fontsize=7)
     ax.grid(False)
@@ -305,31 +467,80 @@ def coverage_heatmap(coverage: pd.DataFrame, known_gaps: pd.DataFrame | None = N
         for number, gap in enumerate(known_gaps.itertuples(index=False), start=1):
             name = names.get(gap.force_code)
             if name in matrix.index and gap.financial_year in matrix.columns:
-                row, col = list(matrix.index).index(name), list(matrix.columns).index(gap.financial_year)
-                ax.add_patch(matplotlib.patches.Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=1.5))
-                ax.text(col, row, str(number), ha="center", va="center", fontsize=7, fontweight="bold")
-    handles = [matplotlib.patches.Patch(color=c, label=l) for c, l in zip(cmap.colors, ["present", "left out by the publisher", "absent"], strict=True)]
+                row, col = (
+                    list(matrix.index).index(name),
+                    list(matrix.columns).index(gap.financial_year),
+                )
+                ax.add_patch(
+                    matplotlib.patches.Rectangle(
+                        (col - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=1.5
+                    )
+                )
+                ax.text(
+                    col, row, str(number), ha="center", va="center", fontsize=7, fontweight="bold"
+                )
+    handles = [
+        matplotlib.patches.Patch(color=colour, label=name)
+        for colour, name in zip(
+            cmap.colors, ["present", "left out by the publisher", "absent"], strict=True
+        )
+    ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
     ax.set_title(title)
     fig.tight_layout()
     return fig
 
 
-def scatter_with_fit(frame: pd.DataFrame, x: str, y: str, weight: str, fit: dict[str, float], x_label: str, y_label: str, title: str = "", label: str = "label", highlight: str | None = None, unit: str = "force_code"):
+def scatter_with_fit(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    weight: str,
+    fit: dict[str, float],
+    x_label: str,
+    y_label: str,
+    title: str = "",
+    label: str = "label",
+    highlight: str | None = None,
+    unit: str = "force_code",
+):
     """Scatter of two force rates, points sized by ``weight``, with the weighted least-squares
     line from ``helpers.stats.weighted_association`` and its 95% band for the slope."""
     fig, ax = plt.subplots(figsize=(7.5, 5.5))
     sizes = 15 + 185 * (frame[weight] / frame[weight].max())
-    ax.scatter(frame[x], frame[y], s=sizes, color=OKABE_ITO["blue"], alpha=0.6, edgecolor="white", linewidth=0.5)
+    ax.scatter(
+        frame[x],
+        frame[y],
+        s=sizes,
+        color=OKABE_ITO["blue"],
+        alpha=0.6,
+        edgecolor="white",
+        linewidth=0.5,
+    )
     grid = np.linspace(float(frame[x].min()), float(frame[x].max()), 100)
-    ax.plot(grid, fit["intercept"] + fit["slope"] * grid, color=OKABE_ITO["orange"], lw=2, label=f"weighted fit: slope {fit['slope']:.2f} (95% CI {fit['slope_lower']:.2f} to {fit['slope_upper']:.2f}); r = {fit['r']:.2f}")
+    ax.plot(
+        grid,
+        fit["intercept"] + fit["slope"] * grid,
+        color=OKABE_ITO["orange"],
+        lw=2,
+        label=f"weighted fit: slope {fit['slope']:.2f} (95% CI {fit['slope_lower']:.2f} to {fit['slope_upper']:.2f}); r = {fit['r']:.2f}",
+    )
     centre_x = np.average(frame[x], weights=frame[weight])
     centre_y = fit["intercept"] + fit["slope"] * centre_x
     for slope in (fit["slope_lower"], fit["slope_upper"]):
-        ax.plot(grid, centre_y + slope * (grid - centre_x), color=OKABE_ITO["orange"], lw=0.8, ls="--")
+        ax.plot(
+            grid, centre_y + slope * (grid - centre_x), color=OKABE_ITO["orange"], lw=0.8, ls="--"
+        )
     for _, row in frame.iterrows():
         if label in frame.columns:
-            ax.annotate(row[label], (row[x], row[y]), fontsize=6, xytext=(3, 2), textcoords="offset points", fontweight="bold" if row.get(unit) == highlight else "normal")
+            ax.annotate(
+                row[label],
+                (row[x], row[y]),
+                fontsize=6,
+                xytext=(3, 2),
+                textcoords="offset points",
+                fontweight="bold" if row.get(unit) == highlight else "normal",
+            )
     if highlight is not None and highlight in set(frame[unit]):
         row = frame[frame[unit] == highlight].iloc[0]
         ax.scatter([row[x]], [row[y]], s=160, facecolor="none", edgecolor="black", linewidth=1.6)
@@ -342,7 +553,13 @@ def scatter_with_fit(frame: pd.DataFrame, x: str, y: str, weight: str, fit: dict
     return fig
 
 
-def national_series_plot(series: pd.DataFrame, time: str, panels: list[tuple[str, str, bool]], title: str = "", notes: str = ""):
+def national_series_plot(
+    series: pd.DataFrame,
+    time: str,
+    panels: list[tuple[str, str, bool]],
+    title: str = "",
+    notes: str = "",
+):
     """One row of panels of national series over years. ``panels``: (column, label, is_rate);
     rates show their 95% interval when ``<column>_lower``/``_upper`` (or ci_lower/ci_upper for a
     single rate column) exist."""
@@ -352,12 +569,16 @@ def national_series_plot(series: pd.DataFrame, time: str, panels: list[tuple[str
         ax.plot(data[time], data[column], marker="o", color=OKABE_ITO["blue"], lw=1.6)
         lower, upper = f"{column}_lower", f"{column}_upper"
         if lower in data and upper in data:
-            ax.fill_between(data[time], data[lower], data[upper], color=OKABE_ITO["blue"], alpha=0.2, lw=0)
+            ax.fill_between(
+                data[time], data[lower], data[upper], color=OKABE_ITO["blue"], alpha=0.2, lw=0
+            )
         ax.set_title(label, fontsize=10)
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
         if is_rate:
             percent_axis(ax, "y", 0)
-            ax.set_ylim(0, min(1, float(np.nanmax(data[upper] if upper in data else data[column])) * 1.15))
+            ax.set_ylim(
+                0, min(1, float(np.nanmax(data[upper] if upper in data else data[column])) * 1.15)
+            )
         else:
             ax.set_ylim(0, float(np.nanmax(data[column])) * 1.15)
             ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -368,7 +589,15 @@ def national_series_plot(series: pd.DataFrame, time: str, panels: list[tuple[str
     return fig
 
 
-def published_points_plot(table: pd.DataFrame, x: str, y: str, group: str, title: str = "", y_label: str = "", note: str = ""):
+def published_points_plot(
+    table: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    title: str = "",
+    y_label: str = "",
+    note: str = "",
+):
     """Published figures as points joined within each coverage group (groups are not comparable
     with each other, so they are never joined across). ``table`` holds one figure per row."""
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
@@ -377,7 +606,14 @@ def published_points_plot(table: pd.DataFrame, x: str, y: str, group: str, title
         data = data.sort_values(x)
         ax.plot(data[x], data[y], marker="o", color=colour, lw=1.4, label=name)
         for _, row in data.iterrows():
-            ax.annotate(f"{row[y]:,.0f}", (row[x], row[y]), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=8)
+            ax.annotate(
+                f"{row[y]:,.0f}",
+                (row[x], row[y]),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
     ax.set_ylim(0, float(table[y].max()) * 1.25)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_ylabel(y_label)
@@ -393,8 +629,16 @@ def outcome_mix_plot(mix: pd.DataFrame, force_name: str, title: str = ""):
     """Horizontal bars: each outcome category's share of outcomes for a force beside the nation."""
     fig, ax = plt.subplots(figsize=(8, 4))
     positions = np.arange(len(mix))
-    ax.barh(positions + 0.2, mix["force_share"], height=0.4, color=OKABE_ITO["blue"], label=force_name)
-    ax.barh(positions - 0.2, mix["national_share"], height=0.4, color="#A6A6A6", label="England and Wales")
+    ax.barh(
+        positions + 0.2, mix["force_share"], height=0.4, color=OKABE_ITO["blue"], label=force_name
+    )
+    ax.barh(
+        positions - 0.2,
+        mix["national_share"],
+        height=0.4,
+        color="#A6A6A6",
+        label="England and Wales",
+    )
     ax.set_yticks(positions, mix["outcome"], fontsize=8)
     ax.invert_yaxis()
     percent_axis(ax, "x")
@@ -404,14 +648,37 @@ def outcome_mix_plot(mix: pd.DataFrame, force_name: str, title: str = ""):
     return fig
 
 
-def profile_trends_plot(series: dict[str, pd.DataFrame], national: dict[str, pd.DataFrame], labels: dict[str, str], force_name: str, title: str = ""):
+def profile_trends_plot(
+    series: dict[str, pd.DataFrame],
+    national: dict[str, pd.DataFrame],
+    labels: dict[str, str],
+    force_name: str,
+    title: str = "",
+):
     """One panel per measure: the force's rate with its 95% interval and the national rate."""
     fig, axes = plt.subplots(1, len(series), figsize=(4.3 * len(series), 3.4), squeeze=False)
     for ax, (key, data) in zip(axes[0], series.items(), strict=True):
         nat = national[key]
-        ax.plot(nat["financial_year"], nat["rate"], color="#8C8C8C", lw=1.4, label="England and Wales")
-        ax.fill_between(data["financial_year"], data["ci_lower"], data["ci_upper"], color=OKABE_ITO["blue"], alpha=0.25, lw=0)
-        ax.plot(data["financial_year"], data["rate"], color=OKABE_ITO["blue"], marker="o", ms=3, lw=1.6, label=force_name)
+        ax.plot(
+            nat["financial_year"], nat["rate"], color="#8C8C8C", lw=1.4, label="England and Wales"
+        )
+        ax.fill_between(
+            data["financial_year"],
+            data["ci_lower"],
+            data["ci_upper"],
+            color=OKABE_ITO["blue"],
+            alpha=0.25,
+            lw=0,
+        )
+        ax.plot(
+            data["financial_year"],
+            data["rate"],
+            color=OKABE_ITO["blue"],
+            marker="o",
+            ms=3,
+            lw=1.6,
+            label=force_name,
+        )
         ax.set_title(labels[key], fontsize=9)
         ax.tick_params(axis="x", labelrotation=90, labelsize=7)
         ax.set_ylim(0, max(float(data["ci_upper"].max()), float(nat["rate"].max())) * 1.2)

@@ -48,15 +48,37 @@ def read_all(mode: DataMode, use_cache: bool = True) -> ReadResult:
     for path in mode.files("ons_da_outcomes"):
         frame = readers.read_ons_da_outcomes(path, use_cache=use_cache)
         ons_frames.append(frame)
-        log_rows.append({"source": "ons_da_outcomes", "file": path.name, "sha256": frame.attrs["sha256"], "sheets": ", ".join(frame.attrs.get("sheets", [])), "rows": len(frame)})
+        log_rows.append(
+            {
+                "source": "ons_da_outcomes",
+                "file": path.name,
+                "sha256": frame.attrs["sha256"],
+                "sheets": ", ".join(frame.attrs.get("sheets", [])),
+                "rows": len(frame),
+            }
+        )
     for path in mode.files("ho_outcomes_open_data"):
         frame = readers.read_outcomes_open_data(path, use_cache=use_cache)
         open_frames.append(frame)
-        log_rows.append({"source": "ho_outcomes_open_data", "file": path.name, "sha256": frame.attrs["sha256"], "sheets": frame.attrs.get("sheet", ""), "rows": len(frame)})
+        log_rows.append(
+            {
+                "source": "ho_outcomes_open_data",
+                "file": path.name,
+                "sha256": frame.attrs["sha256"],
+                "sheets": frame.attrs.get("sheet", ""),
+                "rows": len(frame),
+            }
+        )
     if not ons_frames:
-        raise FileNotFoundError(f"no ONS domestic abuse outcome table in {config.relative(mode.root)}/ons_da_outcomes/")
+        raise FileNotFoundError(
+            f"no ONS domestic abuse outcome table in {config.relative(mode.root)}/ons_da_outcomes/"
+        )
     ons = pd.concat(ons_frames, ignore_index=True)
-    open_data = pd.concat(open_frames, ignore_index=True) if open_frames else pd.DataFrame(columns=readers.OPEN_DATA_COLUMNS)
+    open_data = (
+        pd.concat(open_frames, ignore_index=True)
+        if open_frames
+        else pd.DataFrame(columns=readers.OPEN_DATA_COLUMNS)
+    )
     log = pd.DataFrame(log_rows).sort_values(["source", "file"]).reset_index(drop=True)
     matches = outcomes.lens_matches(open_data) if len(open_data) else pd.DataFrame()
     return ReadResult(mode, ons, open_data, log, matches)
@@ -77,9 +99,14 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
     missing in the table is the sum of the categories. ``excluded`` is True where every value
     of the force-year is suppressed (ONS left the force out), and ``marker`` keeps the symbols.
     """
+
     def spread(measure: str) -> pd.DataFrame:
         subset = ons[ons["measure"] == measure]
-        return subset.groupby(["financial_year", "force_code", "outcome_category"])["value"].sum(min_count=1).unstack("outcome_category")
+        return (
+            subset.groupby(["financial_year", "force_code", "outcome_category"])["value"]
+            .sum(min_count=1)
+            .unstack("outcome_category")
+        )
 
     counts, percents = spread("count"), spread("percent")
     wide = counts.reindex(columns=DA_COUNT_COLUMNS)
@@ -98,37 +125,80 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
     wide["total_outcomes"] = wide["total_outcomes"].fillna(category_sum)
     wide = wide.reset_index()
     names = ons.groupby("force_code")["force_name"].first()
-    markers = ons.groupby(["financial_year", "force_code"])["marker"].agg(lambda m: "".join(sorted({x for x in m if isinstance(x, str) and x})))
-    wide["force_name"] = wide["force_code"].map(forces.force_names()).fillna(wide["force_code"].map(names))
+    markers = ons.groupby(["financial_year", "force_code"])["marker"].agg(
+        lambda m: "".join(sorted({x for x in m if isinstance(x, str) and x}))
+    )
+    wide["force_name"] = (
+        wide["force_code"].map(forces.force_names()).fillna(wide["force_code"].map(names))
+    )
     wide["published_name"] = wide["force_code"].map(names)
     wide["country"] = wide["force_code"].map(forces.country_of())
     wide["marker"] = wide.set_index(["financial_year", "force_code"]).index.map(markers).fillna("")
     wide["excluded"] = wide[list(OUTCOME_CATEGORIES)].isna().all(axis=1)
     wide["counts_derived"] = derived.to_numpy()
     wide["category_sum"] = wide[list(OUTCOME_CATEGORIES)].sum(axis=1, min_count=1)
-    columns = ["financial_year", "force_code", "force_name", "published_name", "country", *DA_COUNT_COLUMNS, "category_sum", "excluded", "counts_derived", "marker"]
+    columns = [
+        "financial_year",
+        "force_code",
+        "force_name",
+        "published_name",
+        "country",
+        *DA_COUNT_COLUMNS,
+        "category_sum",
+        "excluded",
+        "counts_derived",
+        "marker",
+    ]
     wide = wide[columns].sort_values(["financial_year", "force_code"]).reset_index(drop=True)
     wide.columns.name = None
     for column in DA_COUNT_COLUMNS + ["category_sum"]:
-        wide[column] = wide[column].astype("Int64") if wide[column].dropna().mod(1).eq(0).all() else wide[column]
+        wide[column] = (
+            wide[column].astype("Int64")
+            if wide[column].dropna().mod(1).eq(0).all()
+            else wide[column]
+        )
     return wide
 
 
 def coverage(da: pd.DataFrame) -> pd.DataFrame:
     """Force x year grid of the DA table: 'present', 'excluded [x]' or 'absent', all 43 forces."""
     years = sorted(da["financial_year"].unique())
-    grid = pd.MultiIndex.from_product([forces.territorial_codes(), years], names=["force_code", "financial_year"]).to_frame(index=False)
-    merged = grid.merge(da[["force_code", "financial_year", "excluded", "marker"]], how="left", on=["force_code", "financial_year"])
-    merged["status"] = np.where(merged["excluded"].isna(), "absent", np.where(merged["excluded"].astype(bool), "excluded " + merged["marker"].fillna(""), "present"))
+    grid = pd.MultiIndex.from_product(
+        [forces.territorial_codes(), years], names=["force_code", "financial_year"]
+    ).to_frame(index=False)
+    merged = grid.merge(
+        da[["force_code", "financial_year", "excluded", "marker"]],
+        how="left",
+        on=["force_code", "financial_year"],
+    )
+    merged["status"] = np.where(
+        merged["excluded"].isna(),
+        "absent",
+        np.where(
+            merged["excluded"].astype(bool), "excluded " + merged["marker"].fillna(""), "present"
+        ),
+    )
     merged["force_name"] = merged["force_code"].map(forces.force_names())
-    return merged[["force_code", "force_name", "financial_year", "status"]].sort_values(["force_code", "financial_year"]).reset_index(drop=True)
+    return (
+        merged[["force_code", "force_name", "financial_year", "status"]]
+        .sort_values(["force_code", "financial_year"])
+        .reset_index(drop=True)
+    )
 
 
 #: known gaps from the reference notes, to annotate the coverage picture
 KNOWN_GAPS = pd.DataFrame(
     [
-        ("E23000005", "2019/20", "Greater Manchester left out of ONS DA figures (data supply after an IT change); HO open data missing Jul 2019-Mar 2020"),
-        ("E23000035", "2022/23", "Devon and Cornwall left out of ONS DA figures and the HO outcomes bulletin"),
+        (
+            "E23000005",
+            "2019/20",
+            "Greater Manchester left out of ONS DA figures (data supply after an IT change); HO open data missing Jul 2019-Mar 2020",
+        ),
+        (
+            "E23000035",
+            "2022/23",
+            "Devon and Cornwall left out of ONS DA figures and the HO outcomes bulletin",
+        ),
     ],
     columns=["force_code", "financial_year", "known_gap"],
 )
@@ -172,7 +242,9 @@ def reconcile(da: pd.DataFrame) -> pd.DataFrame:
             continue
         if column.startswith("share:"):
             category = column.split(":", 1)[1]
-            computed = 100 * float(totals.loc[year, category]) / float(totals.loc[year, "total_outcomes"])
+            computed = (
+                100 * float(totals.loc[year, category]) / float(totals.loc[year, "total_outcomes"])
+            )
             measure = f"% of outcomes assigned: {category}"
         else:
             computed = float(totals.loc[year, column])
@@ -200,19 +272,25 @@ def check_invariants(da: pd.DataFrame) -> list[str]:
     AssertionError naming the first that fails."""
     passed = []
     codes = set(forces.territorial_codes())
-    assert set(da["force_code"]) <= codes, f"codes outside the 43 force areas: {sorted(set(da['force_code']) - codes)}"
+    assert set(da["force_code"]) <= codes, (
+        f"codes outside the 43 force areas: {sorted(set(da['force_code']) - codes)}"
+    )
     passed.append("every force code is one of the 43 police force areas")
     assert not da.duplicated(["financial_year", "force_code"]).any(), "duplicate force-year rows"
     passed.append("one row per force and year")
     present = da[~da["excluded"]]
     difference = (present[list(OUTCOME_CATEGORIES)].sum(axis=1) - present["total_outcomes"]).abs()
-    assert (difference.fillna(0) <= 0).all(), f"categories do not add up to total outcomes in {int((difference > 0).sum())} force-years"
+    assert (difference.fillna(0) <= 0).all(), (
+        f"categories do not add up to total outcomes in {int((difference > 0).sum())} force-years"
+    )
     passed.append("outcome categories add up to total outcomes assigned in every force-year")
     over = present["total_outcomes"] > present["crimes_recorded"]
     assert not over.fillna(False).any(), "more outcomes than crimes recorded in some force-year"
     passed.append("outcomes assigned never exceed crimes recorded")
     for year, group in da.groupby("financial_year"):
-        assert group["force_code"].nunique() == 43, f"{year}: {group['force_code'].nunique()} forces, expected 43 rows (present or excluded)"
+        assert group["force_code"].nunique() == 43, (
+            f"{year}: {group['force_code'].nunique()} forces, expected 43 rows (present or excluded)"
+        )
     passed.append("all 43 forces have a row in every year (present or marked excluded)")
     return passed
 
@@ -237,16 +315,41 @@ def drop_summary(open_data: pd.DataFrame) -> pd.DataFrame:
             }
         )
 
-    add("outcome 0 (not yet assigned)", open_data["outcome_type"] == 0, "dropped from every outcome share: not an outcome")
-    add("expired offence codes", open_data["offence_code_expired"], "dropped: no counts (N/A - offence code expired)")
-    add("'N/A - data not provided'", open_data["not_provided"], "kept as missing, never zero; the force-quarter is flagged")
-    add("non-territorial bodies (e.g. BTP)", ~open_data["territorial"], "dropped from force comparisons")
-    add("negative counts (published corrections)", open_data["outcomes_recorded"].fillna(0).lt(0) | open_data["outcomes_closed"].fillna(0).lt(0), "kept: they are corrections")
+    add(
+        "outcome 0 (not yet assigned)",
+        open_data["outcome_type"] == 0,
+        "dropped from every outcome share: not an outcome",
+    )
+    add(
+        "expired offence codes",
+        open_data["offence_code_expired"],
+        "dropped: no counts (N/A - offence code expired)",
+    )
+    add(
+        "'N/A - data not provided'",
+        open_data["not_provided"],
+        "kept as missing, never zero; the force-quarter is flagged",
+    )
+    add(
+        "non-territorial bodies (e.g. BTP)",
+        ~open_data["territorial"],
+        "dropped from force comparisons",
+    )
+    add(
+        "negative counts (published corrections)",
+        open_data["outcomes_recorded"].fillna(0).lt(0)
+        | open_data["outcomes_closed"].fillna(0).lt(0),
+        "kept: they are corrections",
+    )
     return pd.DataFrame(rows)
 
 
 def _usable_open_data(open_data: pd.DataFrame) -> pd.DataFrame:
-    keep = open_data["territorial"] & ~open_data["offence_code_expired"] & (open_data["outcome_type"] > 0)
+    keep = (
+        open_data["territorial"]
+        & ~open_data["offence_code_expired"]
+        & (open_data["outcome_type"] > 0)
+    )
     return open_data[keep]
 
 
@@ -269,12 +372,25 @@ def open_data_lens(open_data: pd.DataFrame) -> pd.DataFrame:
         grouped.insert(2, "lens", lens)
         frames.append(grouped)
     if not frames:
-        return pd.DataFrame(columns=["financial_year", "force_code", "lens", "outcome_type", "outcomes_recorded", "outcomes_closed", "quarters", "not_provided_rows"])
+        return pd.DataFrame(
+            columns=[
+                "financial_year",
+                "force_code",
+                "lens",
+                "outcome_type",
+                "outcomes_recorded",
+                "outcomes_closed",
+                "quarters",
+                "not_provided_rows",
+            ]
+        )
     result = pd.concat(frames, ignore_index=True)
     result["force_name"] = result["force_code"].map(forces.force_names())
     for column in ("outcomes_recorded", "outcomes_closed"):
         result[column] = result[column].astype("Int64")
-    return result.sort_values(["financial_year", "force_code", "lens", "outcome_type"]).reset_index(drop=True)
+    return result.sort_values(["financial_year", "force_code", "lens", "outcome_type"]).reset_index(
+        drop=True
+    )
 
 
 def open_data_force_year(open_data: pd.DataFrame) -> pd.DataFrame:
@@ -295,10 +411,24 @@ def open_data_force_year(open_data: pd.DataFrame) -> pd.DataFrame:
 def open_data_quarter_coverage(open_data: pd.DataFrame) -> pd.DataFrame:
     """Quarters with data per force and year in the open data (4 = complete)."""
     usable = open_data[open_data["territorial"]]
-    quarters = usable.groupby(["force_code", "financial_year"])["quarter"].nunique().rename("quarters").reset_index()
-    grid = pd.MultiIndex.from_product([forces.territorial_codes(), sorted(usable["financial_year"].unique())], names=["force_code", "financial_year"]).to_frame(index=False)
+    quarters = (
+        usable.groupby(["force_code", "financial_year"])["quarter"]
+        .nunique()
+        .rename("quarters")
+        .reset_index()
+    )
+    grid = pd.MultiIndex.from_product(
+        [forces.territorial_codes(), sorted(usable["financial_year"].unique())],
+        names=["force_code", "financial_year"],
+    ).to_frame(index=False)
     merged = grid.merge(quarters, how="left").fillna({"quarters": 0})
-    not_provided = usable[usable["not_provided"]].groupby(["force_code", "financial_year"])["quarter"].nunique().rename("quarters_not_provided").reset_index()
+    not_provided = (
+        usable[usable["not_provided"]]
+        .groupby(["force_code", "financial_year"])["quarter"]
+        .nunique()
+        .rename("quarters_not_provided")
+        .reset_index()
+    )
     merged = merged.merge(not_provided, how="left").fillna({"quarters_not_provided": 0})
     merged["quarters"] = merged["quarters"].astype(int)
     merged["quarters_not_provided"] = merged["quarters_not_provided"].astype(int)
@@ -318,7 +448,22 @@ def write_processed(tables: dict[str, pd.DataFrame], mode: DataMode) -> pd.DataF
     listing = []
     for name, table in tables.items():
         table.to_parquet(directory / f"{name}.parquet", index=False)
-        table.to_csv(directory / f"{name}.csv", index=False, float_format="%.10g", lineterminator="\n")
-        listing.append({"table": name, "rows": len(table), "columns": len(table.columns), "files": f"{name}.parquet, {name}.csv"})
-    (directory / "mode.json").write_text(json.dumps({"data_mode": mode.name, "synthetic": mode.synthetic, "requested": mode.requested}, indent=1) + "\n")
+        table.to_csv(
+            directory / f"{name}.csv", index=False, float_format="%.10g", lineterminator="\n"
+        )
+        listing.append(
+            {
+                "table": name,
+                "rows": len(table),
+                "columns": len(table.columns),
+                "files": f"{name}.parquet, {name}.csv",
+            }
+        )
+    (directory / "mode.json").write_text(
+        json.dumps(
+            {"data_mode": mode.name, "synthetic": mode.synthetic, "requested": mode.requested},
+            indent=1,
+        )
+        + "\n"
+    )
     return pd.DataFrame(listing)

@@ -17,7 +17,11 @@ from helpers.analysis import count, pct
 #: the measures a profile shows: key -> (numerator category, label, which way the guidance points)
 MEASURES = {
     "community_resolution": ("community_resolution", "community resolution rate", "falling"),
-    "outcome16": ("evidential_difficulties_victim_does_not_support", "outcome 16 share (victim does not support)", "falling"),
+    "outcome16": (
+        "evidential_difficulties_victim_does_not_support",
+        "outcome 16 share (victim does not support)",
+        "falling",
+    ),
     "charge": ("charged_summonsed", "charge rate", "rising"),
 }
 
@@ -45,11 +49,15 @@ def _position_text(position: str, label: str) -> str:
     }[position]
 
 
-def build_profile(processed: dict, force_code: str, denominator: str = "total_outcomes", level: float = 0.998) -> ForceProfile:
+def build_profile(
+    processed: dict, force_code: str, denominator: str = "total_outcomes", level: float = 0.998
+) -> ForceProfile:
     """Everything a force profile shows, computed from the processed tables."""
     da = processed["da_outcomes_by_force"]
     if force_code not in set(forces.territorial_codes()):
-        raise KeyError(f"{force_code!r} is not one of the 43 police force area codes (e.g. {forces.territorial_codes()[:3]})")
+        raise KeyError(
+            f"{force_code!r} is not one of the 43 police force area codes (e.g. {forces.territorial_codes()[:3]})"
+        )
     name = str(forces.force_names()[force_code])
     available = da[(da["force_code"] == force_code) & ~da["excluded"]]["financial_year"]
     if available.empty:
@@ -81,8 +89,14 @@ def build_profile(processed: dict, force_code: str, denominator: str = "total_ou
         series[key] = own_series
         national[key] = analysis.national_rates(da, category, denominator)
         fitted = stats.trend(own_series, "successes", "trials", "financial_year").iloc[0]
-        movement = {"falling": "falling", "rising": "rising"}.get(fitted["direction"], fitted["direction"])
-        toward = "toward" if movement == guidance else ("away from" if movement in ("falling", "rising") else None)
+        movement = {"falling": "falling", "rising": "rising"}.get(
+            fitted["direction"], fitted["direction"]
+        )
+        toward = (
+            "toward"
+            if movement == guidance
+            else ("away from" if movement in ("falling", "rising") else None)
+        )
         trend_rows.append(
             {
                 "measure": measure_label,
@@ -113,11 +127,17 @@ def build_profile(processed: dict, force_code: str, denominator: str = "total_ou
             )
     excluded = da[(da["force_code"] == force_code) & da["excluded"]]["financial_year"].tolist()
     if excluded:
-        sentences.append(f"The publisher left {name} out of the table for {', '.join(excluded)}; those years are missing from its trends.")
-    return ForceProfile(force_code, name, year, mix, rates_table, comparisons, trends, series, national, sentences)
+        sentences.append(
+            f"The publisher left {name} out of the table for {', '.join(excluded)}; those years are missing from its trends."
+        )
+    return ForceProfile(
+        force_code, name, year, mix, rates_table, comparisons, trends, series, national, sentences
+    )
 
 
 def force_options() -> list[tuple[str, str]]:
     """(name, code) pairs for a force selector, sorted by name."""
     names = forces.force_names()
-    return sorted(((str(names[c]), c) for c in forces.territorial_codes()), key=lambda pair: pair[0])
+    return sorted(
+        ((str(names[c]), c) for c in forces.territorial_codes()), key=lambda pair: pair[0]
+    )

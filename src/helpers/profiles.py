@@ -28,7 +28,11 @@ def render_one(code: str, mode_name: str) -> tuple[str, float]:
     out = config.reports_dir() / "profiles"
     target = out / "notebooks" / f"{code}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    execute(config.NOTEBOOKS_DIR / PROFILE_NOTEBOOK, target, {"DATA": mode_name, "FORCE": code, "INTERACTIVE": False})
+    execute(
+        config.NOTEBOOKS_DIR / PROFILE_NOTEBOOK,
+        target,
+        {"DATA": mode_name, "FORCE": code, "INTERACTIVE": False},
+    )
     to_html(target, out / f"{code}.html", exclude_input=True)
     return code, time.perf_counter() - started
 
@@ -60,7 +64,7 @@ def write_index(mode: datamode.DataMode, processed: dict, seconds: float) -> Pat
 <h1>Force profiles: domestic abuse-related crime outcomes</h1>
 <div class="banner {banner_class}">{esc(mode.banner())}</div>
 <p>{len(rows)} profiles rendered in {seconds:.0f} s. Rates are shares of outcomes assigned (excluding outcome 0); positions are against the national rate's overdispersion-adjusted 99.8% funnel limits. <a href="../index.html">Back to the report</a>.</p>
-<table><tr><th>force</th><th>code</th><th>year</th><th>community resolution</th><th>position</th><th>outcome 16</th><th>position</th><th>charge rate</th></tr>{''.join(rows)}</table>
+<table><tr><th>force</th><th>code</th><th>year</th><th>community resolution</th><th>position</th><th>outcome 16</th><th>position</th><th>charge rate</th></tr>{"".join(rows)}</table>
 </body></html>
 """
     path = config.reports_dir() / "profiles" / "index.html"
@@ -79,16 +83,27 @@ def render_all(requested: str = "auto", workers: int | None = None) -> Path:
     workers = workers or os.cpu_count() or 1
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(render_one, code, mode.name) for code in codes]
-        for future in tqdm(as_completed(futures), total=len(futures), desc=f"profiles ({workers} workers)", unit="force", file=sys.stderr):
+        for future in tqdm(
+            as_completed(futures),
+            total=len(futures),
+            desc=f"profiles ({workers} workers)",
+            unit="force",
+            file=sys.stderr,
+        ):
             future.result()
     seconds = time.perf_counter() - started
     index = write_index(mode, processed, seconds)
-    print(f"[profiles] {len(codes)} profiles and {config.relative(index)} in {seconds:.1f} s", flush=True)
+    print(
+        f"[profiles] {len(codes)} profiles and {config.relative(index)} in {seconds:.1f} s",
+        flush=True,
+    )
     return index
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.profiles", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.profiles", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--data", default="auto", choices=datamode.MODES)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)

@@ -17,7 +17,9 @@ from helpers import config
 @lru_cache(maxsize=1)
 def published_figures() -> pd.DataFrame:
     """All transcribed figures (one per row), with every source column kept."""
-    table = pd.read_csv(config.PUBLISHED_DIR / "published_figures.csv", dtype=str, keep_default_na=False)
+    table = pd.read_csv(
+        config.PUBLISHED_DIR / "published_figures.csv", dtype=str, keep_default_na=False
+    )
     table["value_numeric"] = pd.to_numeric(table["value_numeric"].replace("", None))
     return table
 
@@ -35,11 +37,25 @@ def figure(figure_id: str) -> float:
         raise KeyError(f"no published figure with id {figure_id!r}")
     value = table.loc[figure_id, "value_numeric"]
     if pd.isna(value):
-        raise ValueError(f"published figure {figure_id!r} is not a single number: {table.loc[figure_id, 'value']!r}")
+        raise ValueError(
+            f"published figure {figure_id!r} is not a single number: {table.loc[figure_id, 'value']!r}"
+        )
     return float(value)
 
 
-def figures(ids: list[str], columns: tuple[str, ...] = ("id", "period", "coverage", "measure", "value", "unit", "source_publisher", "source_url")) -> pd.DataFrame:
+def figures(
+    ids: list[str],
+    columns: tuple[str, ...] = (
+        "id",
+        "period",
+        "coverage",
+        "measure",
+        "value",
+        "unit",
+        "source_publisher",
+        "source_url",
+    ),
+) -> pd.DataFrame:
     """Selected figures in the given order, with the columns a cited table needs."""
     table = published_figures().set_index("id", drop=False)
     missing = [i for i in ids if i not in table.index]

@@ -95,7 +95,9 @@ def normalise_financial_year(value: object) -> str:
     if match:
         end = int(match.group(1))
         return f"{end - 1}/{end % 100:02d}"
-    raise ValueError(f"not a financial year: {text!r} (expected like '2014/15', '2014-15', '2014/2015')")
+    raise ValueError(
+        f"not a financial year: {text!r} (expected like '2014/15', '2014-15', '2014/2015')"
+    )
 
 
 def parse_quarter(value: object) -> int:
@@ -156,14 +158,21 @@ def read_sheet_rows(path: Path | str, sheet: str, nrows: int | None = None) -> l
 # ------------------------------------------------------------------------------------------
 
 
-def _cached(reader: str, path: Path, parse: Callable[[Path], pd.DataFrame], use_cache: bool) -> pd.DataFrame:
+def _cached(
+    reader: str, path: Path, parse: Callable[[Path], pd.DataFrame], use_cache: bool
+) -> pd.DataFrame:
     schema = {
         "outcomes_open_data": schemas.OUTCOMES_OPEN_DATA,
         "ons_da_outcomes": schemas.ONS_DA_OUTCOMES,
         "pfa_recorded_crime": schemas.PFA_RECORDED_CRIME,
     }[reader]
     digest = sha256_file(path)
-    info = {"file": path.name, "sha256": digest, "reader": reader, "reader_version": READER_VERSIONS[reader]}
+    info = {
+        "file": path.name,
+        "sha256": digest,
+        "reader": reader,
+        "reader_version": READER_VERSIONS[reader],
+    }
     cache_file = config.cache_dir() / f"{reader}-v{READER_VERSIONS[reader]}-{digest[:24]}.parquet"
     meta_file = cache_file.with_suffix(".json")
     if use_cache and cache_file.exists() and meta_file.exists():
@@ -248,7 +257,9 @@ def _map_open_data_header(row: list[object]) -> tuple[dict[int, str], list[tuple
 def _is_open_data_header(row: list[object]) -> bool:
     mapped, _ = _map_open_data_header(row)
     found = set(mapped.values())
-    return set(OPEN_DATA_REQUIRED) <= found and bool({"outcomes_recorded", "outcomes_closed"} & found)
+    return set(OPEN_DATA_REQUIRED) <= found and bool(
+        {"outcomes_recorded", "outcomes_closed"} & found
+    )
 
 
 def find_open_data_sheet(path: Path | str) -> str:
@@ -277,7 +288,9 @@ def find_open_data_sheet(path: Path | str) -> str:
     )
 
 
-def _locate_header(path: Path, sheet: str, rows: list[list[object]], allow_moved_header: bool) -> int:
+def _locate_header(
+    path: Path, sheet: str, rows: list[list[object]], allow_moved_header: bool
+) -> int:
     if rows and _is_open_data_header(rows[0]):
         return 0
     for index, row in enumerate(rows[:15]):
@@ -302,7 +315,9 @@ def _locate_header(path: Path, sheet: str, rows: list[list[object]], allow_moved
     )
 
 
-def _parse_counts(values: Iterable[object], where: str, excel_rows: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+def _parse_counts(
+    values: Iterable[object], where: str, excel_rows: np.ndarray
+) -> tuple[pd.Series, np.ndarray]:
     """Counts to nullable integers. Every 'N/A...' or 'NA' spelling and blanks become missing;
     'N/A - data not provided' is flagged (second return value). Negative corrections are kept.
     Anything else raises LayoutError naming the row and value."""
@@ -326,19 +341,25 @@ def _parse_counts(values: Iterable[object], where: str, excel_rows: np.ndarray) 
     fractional = numbers.notna() & (numbers % 1 != 0)
     if fractional.any():
         position = int(np.flatnonzero(fractional.to_numpy())[0])
-        raise LayoutError(f"{where}, row {excel_rows[position]}: count {raw.iloc[position]!r} is not a whole number")
+        raise LayoutError(
+            f"{where}, row {excel_rows[position]}: count {raw.iloc[position]!r} is not a whole number"
+        )
     return numbers.round().astype("Int64"), not_provided
 
 
-def _parse_unique(values: pd.Series, parser: Callable[[object], object], where: str, excel_rows: np.ndarray) -> pd.Series:
+def _parse_unique(
+    values: pd.Series, parser: Callable[[object], object], where: str, excel_rows: np.ndarray
+) -> pd.Series:
     """Apply ``parser`` to each distinct value once; a failure names the first row holding it."""
     mapping = {}
     for value in pd.unique(values):
         try:
             mapping[value] = parser(value)
         except (ValueError, TypeError) as error:
-            position = int(np.flatnonzero((values == value).to_numpy())[0]) if value is not None else int(
-                np.flatnonzero(values.isna().to_numpy())[0]
+            position = (
+                int(np.flatnonzero((values == value).to_numpy())[0])
+                if value is not None
+                else int(np.flatnonzero(values.isna().to_numpy())[0])
             )
             raise LayoutError(f"{where}, row {excel_rows[position]}: {error}") from None
     return values.map(mapping)
@@ -389,7 +410,14 @@ def _parse_open_data(path: Path, allow_moved_header: bool = False) -> pd.DataFra
     while body and all(cell is None or cell == "" for cell in body[-1]):
         body.pop()
     width = len(header)
-    columns = list(zip(*[(r + [None] * (width - len(r)))[:width] for r in body], strict=True)) if body else [()] * width
+    # one object matrix (calamine gives rectangular rows; pad if a file does not)
+    if not body:
+        matrix = np.empty((0, width), dtype=object)
+    elif all(len(r) == width for r in body):
+        matrix = np.array(body, dtype=object)
+    else:
+        matrix = np.array([(r + [None] * (width - len(r)))[:width] for r in body], dtype=object)
+    columns = [matrix[:, i] for i in range(width)]
     excel_rows = np.arange(header_index + 2, header_index + 2 + len(body))
 
     def column(canonical: str) -> pd.Series:
@@ -402,22 +430,35 @@ def _parse_open_data(path: Path, allow_moved_header: bool = False) -> pd.DataFra
         return f"{path.name}, sheet {sheet!r}, column {column_letter(index)} ({header[index]!r})"
 
     frame = pd.DataFrame(index=range(len(body)))
-    frame["financial_year"] = _parse_unique(column("financial_year"), normalise_financial_year, where("financial_year"), excel_rows)
-    frame["quarter"] = _parse_unique(column("quarter"), parse_quarter, where("quarter"), excel_rows).astype("int8")
+    frame["financial_year"] = _parse_unique(
+        column("financial_year"), normalise_financial_year, where("financial_year"), excel_rows
+    )
+    frame["quarter"] = _parse_unique(
+        column("quarter"), parse_quarter, where("quarter"), excel_rows
+    ).astype("int8")
     frame["force_name"] = column("force_name").astype(str).str.strip()
     try:
         frame["force_code"] = forces.codes_for(frame["force_name"])
     except forces.UnknownForceError as error:
         bad = str(error).split("'")[1] if "'" in str(error) else ""
-        position = int(np.flatnonzero((frame["force_name"] == bad).to_numpy())[0]) if bad in set(frame["force_name"]) else 0
+        position = (
+            int(np.flatnonzero((frame["force_name"] == bad).to_numpy())[0])
+            if bad in set(frame["force_name"])
+            else 0
+        )
         raise LayoutError(f"{where('force_name')}, row {excel_rows[position]}: {error}") from None
     frame["territorial"] = ~frame["force_code"].str.startswith("NT-")
-    frame["offence_code"] = column("offence_code").map(_code_text)
+    codes = column("offence_code")
+    frame["offence_code"] = codes.map({value: _code_text(value) for value in pd.unique(codes)})
     for name in ("offence_description", "offence_group", "offence_subgroup", "outcome_group"):
         values = column(name)
         frame[name] = values.where(values.isna(), values.astype(str).str.strip())
-    frame["offence_code_expired"] = _parse_unique(column("offence_code_expired"), _parse_expired, where("offence_code_expired"), excel_rows).astype(bool)
-    frame["outcome_type"] = _parse_unique(column("outcome_type"), _parse_outcome_type, where("outcome_type"), excel_rows).astype("int8")
+    frame["offence_code_expired"] = _parse_unique(
+        column("offence_code_expired"), _parse_expired, where("offence_code_expired"), excel_rows
+    ).astype(bool)
+    frame["outcome_type"] = _parse_unique(
+        column("outcome_type"), _parse_outcome_type, where("outcome_type"), excel_rows
+    ).astype("int8")
     not_provided = np.zeros(len(body), dtype=bool)
     for name in ("outcomes_recorded", "outcomes_closed"):
         if name in seen:
@@ -430,7 +471,9 @@ def _parse_open_data(path: Path, allow_moved_header: bool = False) -> pd.DataFra
     empty_codes = frame["offence_code"].eq("")
     if empty_codes.any():
         position = int(np.flatnonzero(empty_codes.to_numpy())[0])
-        raise LayoutError(f"{where('offence_code')}, row {excel_rows[position]}: empty offence code")
+        raise LayoutError(
+            f"{where('offence_code')}, row {excel_rows[position]}: empty offence code"
+        )
     key = ["financial_year", "quarter", "force_code", "offence_code", "outcome_type"]
     duplicated = frame.duplicated(key, keep=False)
     if duplicated.any():
@@ -450,7 +493,9 @@ def _parse_open_data(path: Path, allow_moved_header: bool = False) -> pd.DataFra
     return frame
 
 
-def read_outcomes_open_data(path: Path | str, use_cache: bool = True, allow_moved_header: bool = False) -> pd.DataFrame:
+def read_outcomes_open_data(
+    path: Path | str, use_cache: bool = True, allow_moved_header: bool = False
+) -> pd.DataFrame:
     """Read one Home Office outcomes open-data workbook into the tidy table.
 
     Returns one row per financial year x quarter x force x offence code x outcome type with the
@@ -460,7 +505,9 @@ def read_outcomes_open_data(path: Path | str, use_cache: bool = True, allow_move
     and row count. Cached as parquet keyed by the file's sha256 and the reader version.
     """
     path = Path(path)
-    return _cached("outcomes_open_data", path, lambda p: _parse_open_data(p, allow_moved_header), use_cache)
+    return _cached(
+        "outcomes_open_data", path, lambda p: _parse_open_data(p, allow_moved_header), use_cache
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -475,7 +522,10 @@ PLAIN_MARKERS = {"..", ":", "*", "-", "~", "x"}
 #: ordered keyword rules: first match wins (normalised header text)
 ONS_COLUMN_RULES: list[tuple[str, str]] = [
     (r"\bnot yet assigned\b", "not_yet_assigned"),
-    (r"\bdoes not support\b|\bnot supporting\b|\bvictim does not\b", "evidential_difficulties_victim_does_not_support"),
+    (
+        r"\bdoes not support\b|\bnot supporting\b|\bvictim does not\b",
+        "evidential_difficulties_victim_does_not_support",
+    ),
     (r"\bvictim supports\b|\bvictim support action\b", "evidential_difficulties_victim_supports"),
     (r"\bcharge|\bsummons", "charged_summonsed"),
     (r"\bcommunity resolution", "community_resolution"),
@@ -483,10 +533,18 @@ ONS_COLUMN_RULES: list[tuple[str, str]] = [
     (r"\bcaution|\bout of court formal\b", "caution"),
     (r"\bno suspect\b|\bsuspect not identified\b", "no_suspect_identified"),
     (r"\btotal\b|\ball outcomes\b|\bnumber of outcomes\b|^outcomes assigned", "total_outcomes"),
-    (r"\bcrimes recorded\b|\bnumber of domestic abuse related (crimes|offences)\b|\boffences recorded\b|\bcrimes\b", "crimes_recorded"),
-    (r"\bother\b|\bprosecution prevented\b|\bnot in the public interest\b|\btaken into consideration\b|\bdiversion|\btransferred\b", "other"),
+    (
+        r"\bcrimes recorded\b|\bnumber of domestic abuse related (crimes|offences)\b|\boffences recorded\b|\bcrimes\b",
+        "crimes_recorded",
+    ),
+    (
+        r"\bother\b|\bprosecution prevented\b|\bnot in the public interest\b|\btaken into consideration\b|\bdiversion|\btransferred\b",
+        "other",
+    ),
 ]
-ONS_IGNORED_COLUMNS = re.compile(r"\brate per\b|\bper 1 ?000\b|\bchange\b|\bpopulation\b|\bregion\b|\bcountry\b")
+ONS_IGNORED_COLUMNS = re.compile(
+    r"\brate per\b|\bper 1 ?000\b|\bchange\b|\bpopulation\b|\bregion\b|\bcountry\b"
+)
 ONS_SKIP_SHEETS = re.compile(r"^(cover|contents|notes?|information|about|metadata)")
 
 
@@ -510,6 +568,7 @@ def _find_ons_header(rows: list[list[object]]) -> tuple[int, int, int] | None:
     codes below it; failing that, the last non-empty row above the first row holding an
     E23/W15 code.
     """
+
     def has_codes_below(index: int, col: int) -> bool:
         return any(
             col < len(r) and (_is_code(r[col]) or _is_code(r[col], NATIONAL_CODE))
@@ -520,7 +579,9 @@ def _find_ons_header(rows: list[list[object]]) -> tuple[int, int, int] | None:
     for index, row in enumerate(rows[:40]):
         texts = [normalise_header(c) for c in row]
         for col, text in enumerate(texts):
-            if ("area code" in text or text in {"code", "pfa code", "area codes"}) and has_codes_below(index, col):
+            if (
+                "area code" in text or text in {"code", "pfa code", "area codes"}
+            ) and has_codes_below(index, col):
                 located = (index, col)
                 break
         if located:
@@ -530,8 +591,12 @@ def _find_ons_header(rows: list[list[object]]) -> tuple[int, int, int] | None:
             col = next((c for c, cell in enumerate(row) if _is_code(cell)), None)
             if col is None:
                 continue
-            above = [i for i in range(index - 1, -1, -1) if any(c not in (None, "") for c in rows[i])]
-            while above and _is_code(rows[above[0]][col] if col < len(rows[above[0]]) else None, NATIONAL_CODE):
+            above = [
+                i for i in range(index - 1, -1, -1) if any(c not in (None, "") for c in rows[i])
+            ]
+            while above and _is_code(
+                rows[above[0]][col] if col < len(rows[above[0]]) else None, NATIONAL_CODE
+            ):
                 above.pop(0)
             if above:
                 located = (above[0], col)
@@ -544,7 +609,11 @@ def _find_ons_header(rows: list[list[object]]) -> tuple[int, int, int] | None:
         (
             col
             for col, text in enumerate(texts)
-            if col != code_col and ("area name" in text or text in {"name", "police force area", "force", "force name", "police force"})
+            if col != code_col
+            and (
+                "area name" in text
+                or text in {"name", "police force area", "force", "force name", "police force"}
+            )
         ),
         code_col + 1,
     )
@@ -594,10 +663,14 @@ def parse_ons_value(value: object) -> tuple[float | None, str | None]:
     try:
         return float(number), markers or None
     except ValueError:
-        raise ValueError(f"value {value!r} is neither a number nor a known marker ([x], [z], [c], [u], '..')") from None
+        raise ValueError(
+            f"value {value!r} is neither a number nor a known marker ([x], [z], [c], [u], '..')"
+        ) from None
 
 
-def _parse_ons_sheet(path: Path, sheet: str, rows: list[list[object]], found: list[str]) -> pd.DataFrame | None:
+def _parse_ons_sheet(
+    path: Path, sheet: str, rows: list[list[object]], found: list[str]
+) -> pd.DataFrame | None:
     located = _find_ons_header(rows)
     if located is None:
         first = next((str(c) for r in rows[:5] for c in r if c not in (None, "")), "<empty>")
@@ -625,9 +698,15 @@ def _parse_ons_sheet(path: Path, sheet: str, rows: list[list[object]], found: li
             unknown.append(f"{column_letter(col)}{header_index + 1}={cell!r}")
         else:
             categories[col] = category
-    outcome_like = [c for c in categories.values() if c not in ("total_outcomes", "crimes_recorded", "not_yet_assigned")]
+    outcome_like = [
+        c
+        for c in categories.values()
+        if c not in ("total_outcomes", "crimes_recorded", "not_yet_assigned")
+    ]
     if len(outcome_like) < 2:
-        found.append(f"sheet {sheet!r}: force table without outcome columns (headers: {[str(c) for c in header if c]})")
+        found.append(
+            f"sheet {sheet!r}: force table without outcome columns (headers: {[str(c) for c in header if c]})"
+        )
         return None
     if unknown:
         raise LayoutError(
@@ -650,13 +729,17 @@ def _parse_ons_sheet(path: Path, sheet: str, rows: list[list[object]], found: li
         code = row[code_col] if code_col < len(row) else None
         if not isinstance(code, str) or not PFA_CODE.match(code.strip()):
             continue
-        name = str(row[name_col]).strip() if name_col < len(row) and row[name_col] is not None else ""
+        name = (
+            str(row[name_col]).strip() if name_col < len(row) and row[name_col] is not None else ""
+        )
         row_year = year
         if year_col is not None:
             try:
                 row_year = normalise_financial_year(row[year_col])
             except ValueError as error:
-                raise LayoutError(f"{path.name}, sheet {sheet!r}, column {column_letter(year_col)}, row {excel_row}: {error}") from None
+                raise LayoutError(
+                    f"{path.name}, sheet {sheet!r}, column {column_letter(year_col)}, row {excel_row}: {error}"
+                ) from None
         for col, category in categories.items():
             cell = row[col] if col < len(row) else None
             try:
@@ -666,20 +749,44 @@ def _parse_ons_sheet(path: Path, sheet: str, rows: list[list[object]], found: li
                     f"{path.name}, sheet {sheet!r}, column {column_letter(col)} ({header[col]!r}), row {excel_row}: {error}"
                 ) from None
             header_text = str(header[col]).lower()
-            is_percent = "%" in header_text or "percent" in header_text or "proportion" in header_text
+            is_percent = (
+                "%" in header_text or "percent" in header_text or "proportion" in header_text
+            )
             records.append((row_year, code.strip(), name, category, value, marker, is_percent, col))
     if not records:
         found.append(f"sheet {sheet!r}: header found but no E23/W15 rows below it")
         return None
-    table = pd.DataFrame(records, columns=["financial_year", "force_code", "force_name", "outcome_category", "value", "marker", "is_percent", "col"])
+    table = pd.DataFrame(
+        records,
+        columns=[
+            "financial_year",
+            "force_code",
+            "force_name",
+            "outcome_category",
+            "value",
+            "marker",
+            "is_percent",
+            "col",
+        ],
+    )
     # counts or percentages? headers first, then the title, then the numbers themselves
     outcome_rows = ~table["outcome_category"].isin(["total_outcomes", "crimes_recorded"])
     if table.loc[outcome_rows, "is_percent"].any() or percent_table:
-        table["measure"] = np.where(outcome_rows & (table["is_percent"] | percent_table), "percent", "count")
+        table["measure"] = np.where(
+            outcome_rows & (table["is_percent"] | percent_table), "percent", "count"
+        )
     else:
-        sums = table[outcome_rows & table["outcome_category"].ne("not_yet_assigned")].groupby(["financial_year", "force_code"])["value"].sum(min_count=1)
+        sums = (
+            table[outcome_rows & table["outcome_category"].ne("not_yet_assigned")]
+            .groupby(["financial_year", "force_code"])["value"]
+            .sum(min_count=1)
+        )
         max_value = table.loc[outcome_rows, "value"].max()
-        looks_percent = bool(len(sums.dropna())) and max_value <= 100 and bool(((sums.dropna() - 100).abs() <= 1.5).mean() > 0.9)
+        looks_percent = (
+            bool(len(sums.dropna()))
+            and max_value <= 100
+            and bool(((sums.dropna() - 100).abs() <= 1.5).mean() > 0.9)
+        )
         table["measure"] = np.where(outcome_rows & looks_percent, "percent", "count")
     # several columns may map to one category (e.g. two 'other' columns): add them up
     grouped = (
@@ -687,7 +794,10 @@ def _parse_ons_sheet(path: Path, sheet: str, rows: list[list[object]], found: li
         .agg(
             force_name=("force_name", "first"),
             value=("value", lambda v: v.sum(min_count=1)),
-            marker=("marker", lambda m: "".join(sorted({x for x in m if isinstance(x, str) and x})) or None),
+            marker=(
+                "marker",
+                lambda m: "".join(sorted({x for x in m if isinstance(x, str) and x})) or None,
+            ),
         )
         .reset_index()
     )
@@ -713,7 +823,9 @@ def _parse_ons(path: Path) -> pd.DataFrame:
             f"outcome columns. Found: {found or ['no sheets besides cover/contents/notes']}"
         )
     table = pd.concat(frames, ignore_index=True)
-    duplicated = table.duplicated(["financial_year", "force_code", "outcome_category", "measure"], keep=False)
+    duplicated = table.duplicated(
+        ["financial_year", "force_code", "outcome_category", "measure"], keep=False
+    )
     if duplicated.any():
         example = table[duplicated].head(2)
         raise LayoutError(
@@ -721,12 +833,26 @@ def _parse_ons(path: Path) -> pd.DataFrame:
             f"(sheets {sorted(set(example['source_sheet']))}, e.g. {example.iloc[0][['financial_year', 'force_code', 'outcome_category']].tolist()})"
         )
     table["value"] = table["value"].astype(float)
-    for name in ("financial_year", "force_code", "force_name", "outcome_category", "measure", "source_sheet"):
+    for name in (
+        "financial_year",
+        "force_code",
+        "force_name",
+        "outcome_category",
+        "measure",
+        "source_sheet",
+    ):
         table[name] = table[name].astype(str)
     table["marker"] = table["marker"].astype("str")
     table = table[list(schemas.ONS_DA_OUTCOMES.columns)]
-    table = table.sort_values(["financial_year", "force_code", "outcome_category", "measure"]).reset_index(drop=True)
-    table.attrs = {"sheets": sorted(set(table["source_sheet"])), "rows": len(table), "ignored_columns": sorted(set(ignored)), "skipped": found}
+    table = table.sort_values(
+        ["financial_year", "force_code", "outcome_category", "measure"]
+    ).reset_index(drop=True)
+    table.attrs = {
+        "sheets": sorted(set(table["source_sheet"])),
+        "rows": len(table),
+        "ignored_columns": sorted(set(ignored)),
+        "skipped": found,
+    }
     return table
 
 
@@ -767,29 +893,55 @@ def _parse_pfa(path: Path) -> pd.DataFrame:
     names = sheet_names(path)
     year_sheets = [n for n in names if re.fullmatch(r"\d{4}_\d{2}", n.strip())]
     if not year_sheets:
-        raise LayoutError(f"{path.name}: no year sheets named like '2024_25'; sheets found: {names}")
+        raise LayoutError(
+            f"{path.name}: no year sheets named like '2024_25'; sheets found: {names}"
+        )
     for sheet in year_sheets:
         rows = read_sheet_rows(path, sheet)
         header = rows[0] if rows else []
-        mapped = {i: PFA_HEADER_SYNONYMS.get(normalise_header(c)) for i, c in enumerate(header) if c not in (None, "")}
+        mapped = {
+            i: PFA_HEADER_SYNONYMS.get(normalise_header(c))
+            for i, c in enumerate(header)
+            if c not in (None, "")
+        }
         unknown = [f"{column_letter(i)}1={header[i]!r}" for i, v in mapped.items() if v is None]
         missing = {"financial_year", "quarter", "force_name", "offences"} - set(mapped.values())
         if unknown or missing:
-            raise LayoutError(f"{path.name}, sheet {sheet!r}: unknown headers {unknown}, missing {sorted(missing)}")
+            raise LayoutError(
+                f"{path.name}, sheet {sheet!r}: unknown headers {unknown}, missing {sorted(missing)}"
+            )
         body = [r for r in rows[1:] if any(c not in (None, "") for c in r)]
-        table = pd.DataFrame([[r[i] if i < len(r) else None for i in mapped] for r in body], columns=list(mapped.values()), dtype=object)
+        table = pd.DataFrame(
+            [[r[i] if i < len(r) else None for i in mapped] for r in body],
+            columns=list(mapped.values()),
+            dtype=object,
+        )
         excel_rows = np.arange(2, 2 + len(table))
         where = f"{path.name}, sheet {sheet!r}"
         out = pd.DataFrame(index=table.index)
-        out["financial_year"] = _parse_unique(table["financial_year"], normalise_financial_year, where, excel_rows)
-        out["quarter"] = _parse_unique(table["quarter"], parse_quarter, where, excel_rows).astype("int8")
+        out["financial_year"] = _parse_unique(
+            table["financial_year"], normalise_financial_year, where, excel_rows
+        )
+        out["quarter"] = _parse_unique(table["quarter"], parse_quarter, where, excel_rows).astype(
+            "int8"
+        )
         out["force_name"] = table["force_name"].astype(str).str.strip()
         out["force_code"] = forces.codes_for(out["force_name"])
         out["territorial"] = ~out["force_code"].str.startswith("NT-")
-        out["offence_code"] = table["offence_code"].map(_code_text).astype("str") if "offence_code" in table else pd.Series(pd.NA, index=table.index, dtype="str")
+        out["offence_code"] = (
+            table["offence_code"].map(_code_text).astype("str")
+            if "offence_code" in table
+            else pd.Series(pd.NA, index=table.index, dtype="str")
+        )
         for name in ("offence_description", "offence_group", "offence_subgroup"):
-            out[name] = table[name].astype("str") if name in table else pd.Series(pd.NA, index=table.index, dtype="str")
-        counts, _ = _parse_counts(table["offences"], f"{where}, column 'Number of Offences'", excel_rows)
+            out[name] = (
+                table[name].astype("str")
+                if name in table
+                else pd.Series(pd.NA, index=table.index, dtype="str")
+            )
+        counts, _ = _parse_counts(
+            table["offences"], f"{where}, column 'Number of Offences'", excel_rows
+        )
         out["offences"] = counts
         frames.append(out)
     result = pd.concat(frames, ignore_index=True)

@@ -24,7 +24,22 @@ from pathlib import Path
 
 from helpers import config, datamode
 
-PACKAGES = ["pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pandera", "python-calamine", "openpyxl", "pyarrow", "pooch", "papermill", "nbval", "jupyterlab"]
+PACKAGES = [
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "python-calamine",
+    "openpyxl",
+    "pyarrow",
+    "pooch",
+    "papermill",
+    "nbval",
+    "jupyterlab",
+]
 
 
 def numbered_notebooks() -> list[Path]:
@@ -37,20 +52,38 @@ def resolve_data(requested: str, fetch_first: bool = True) -> datamode.DataMode:
     if requested in ("auto", "official") and fetch_first:
         from helpers import fetch
 
-        print(f"[reproduce] DATA={requested}: fetching the official files (mirror first if DA_DATA_MIRROR is set)...", flush=True)
+        print(
+            f"[reproduce] DATA={requested}: fetching the official files (mirror first if DA_DATA_MIRROR is set)...",
+            flush=True,
+        )
         result = fetch.run_fetch(mirror=config.data_mirror(), progress=sys.stderr.isatty())
         if not result.ok:
-            message = fetch.offline_message(result) if any(r.status in {"missing", "no url"} for r in result.reports) else "\n".join(r.message for r in result.reports if not r.ok)
+            message = (
+                fetch.offline_message(result)
+                if any(r.status in {"missing", "no url"} for r in result.reports)
+                else "\n".join(r.message for r in result.reports if not r.ok)
+            )
             if requested == "official":
                 raise datamode.OfficialDataMissing(message)
-            print(f"[reproduce] official files not available:\n{message}\n[reproduce] falling back to the synthetic sample.", flush=True)
+            print(
+                f"[reproduce] official files not available:\n{message}\n[reproduce] falling back to the synthetic sample.",
+                flush=True,
+            )
     return datamode.resolve(requested)
 
 
 def execute(notebook: Path, output: Path, parameters: dict, log_output: bool = False) -> None:
     import papermill
 
-    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3", progress_bar=False, log_output=log_output, cwd=str(config.NOTEBOOKS_DIR))
+    papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=log_output,
+        cwd=str(config.NOTEBOOKS_DIR),
+    )
 
 
 def to_html(notebook: Path, output: Path, exclude_input: bool = False) -> None:
@@ -104,11 +137,16 @@ code{font-size:.85em}.figs{display:flex;flex-wrap:wrap;gap:12px}.fig{width:340px
 """
 
 
-def write_index(mode: datamode.DataMode, notebooks: list[tuple[str, str]], seconds: float, requested: str) -> Path:
+def write_index(
+    mode: datamode.DataMode, notebooks: list[tuple[str, str]], seconds: float, requested: str
+) -> Path:
     """reports/index.html (relative links only)."""
     esc = html.escape
     banner_class = "synthetic" if mode.synthetic else "official"
-    rows_nb = "".join(f"<tr><td><a href='notebooks/{esc(n)}.html'>{esc(n)}</a></td><td>{esc(title)}</td><td><a href='notebooks/{esc(n)}.ipynb'>ipynb</a></td></tr>" for n, title in notebooks)
+    rows_nb = "".join(
+        f"<tr><td><a href='notebooks/{esc(n)}.html'>{esc(n)}</a></td><td>{esc(title)}</td><td><a href='notebooks/{esc(n)}.ipynb'>ipynb</a></td></tr>"
+        for n, title in notebooks
+    )
     figures = "".join(
         f"<div class='fig'><a href='figures/{esc(r['figure'])}.png'><img src='figures/{esc(r['figure'])}.png' alt='{esc(r['figure'])}'></a>"
         f"<br><b>{esc(r['figure'])}</b><br>{esc(r['notebook'])}, section {esc(r['section'])}<br>data: <a href='figures/{esc(r['data_csv'])}'>{esc(r['data_csv'])}</a> "
@@ -116,12 +154,16 @@ def write_index(mode: datamode.DataMode, notebooks: list[tuple[str, str]], secon
         for r in _manifest()
     )
     processed = "".join(
-        f"<tr><td>{esc(p.name)}</td><td>{p.stat().st_size / 1e6:.2f} MB</td></tr>" for p in sorted(config.processed_dir().glob("*.csv"))
+        f"<tr><td>{esc(p.name)}</td><td>{p.stat().st_size / 1e6:.2f} MB</td></tr>"
+        for p in sorted(config.processed_dir().glob("*.csv"))
     )
     sources = "".join(
-        f"<tr><td>{esc(str(r['source']))}</td><td>{esc(str(r['file']))}</td><td><code>{esc(str(r['sha256']))}</code></td><td>{esc(str(r['rows']))}</td></tr>" for r in _read_log()
+        f"<tr><td>{esc(str(r['source']))}</td><td>{esc(str(r['file']))}</td><td><code>{esc(str(r['sha256']))}</code></td><td>{esc(str(r['rows']))}</td></tr>"
+        for r in _read_log()
     )
-    packages = "".join(f"<tr><td>{esc(n)}</td><td>{esc(v)}</td></tr>" for n, v in _package_versions())
+    packages = "".join(
+        f"<tr><td>{esc(n)}</td><td>{esc(v)}</td></tr>" for n, v in _package_versions()
+    )
     text = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Police responses to domestic abuse: reproduced report</title><style>{STYLE}</style></head><body>
 <h1>Police responses to domestic abuse in England and Wales: reproduced report</h1>
 <div class="banner {banner_class}">{esc(mode.banner())}</div>
@@ -153,9 +195,17 @@ def reproduce(requested: str = "auto", fetch_first: bool = True) -> Path:
         target = out / notebook.name
         execute(notebook, target, {"DATA": mode.name})
         to_html(target, target.with_suffix(".html"))
-        title = "".join(json.loads(notebook.read_text())["cells"][0]["source"]).splitlines()[0].lstrip("# ").strip()
+        title = (
+            "".join(json.loads(notebook.read_text())["cells"][0]["source"])
+            .splitlines()[0]
+            .lstrip("# ")
+            .strip()
+        )
         done.append((notebook.stem, title))
-        print(f"[reproduce] {notebook.name}: executed and exported in {time.perf_counter() - step:.1f} s", flush=True)
+        print(
+            f"[reproduce] {notebook.name}: executed and exported in {time.perf_counter() - step:.1f} s",
+            flush=True,
+        )
     seconds = time.perf_counter() - started
     index = write_index(mode, done, seconds, requested)
     print(f"[reproduce] wrote {config.relative(index)}; wall time {seconds:.1f} s", flush=True)
@@ -164,9 +214,13 @@ def reproduce(requested: str = "auto", fetch_first: bool = True) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.reproduce", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.reproduce", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--data", default="auto", choices=datamode.MODES)
-    parser.add_argument("--no-fetch", action="store_true", help="do not try to download (use what is in data/raw)")
+    parser.add_argument(
+        "--no-fetch", action="store_true", help="do not try to download (use what is in data/raw)"
+    )
     args = parser.parse_args(argv)
     try:
         reproduce(args.data, fetch_first=not args.no_fetch)

@@ -116,18 +116,60 @@ class SampleOffence:
 
 VAP = "Violence against the person"
 SAMPLE_OFFENCES = [
-    SampleOffence("8L", "Harassment", VAP, "Stalking and harassment", False, 900,
-                  {1: 7, 3: 2, 8: 2.5, 10: 2, 14: 2, 15: 20, 16: 45, 18: 8, 20: 1, 21: 4, 22: 1}),
-    SampleOffence("8Q", "Stalking", VAP, "Stalking and harassment", False, 300,
-                  {1: 10, 3: 2, 8: 1, 10: 1, 14: 1, 15: 20, 16: 48, 18: 6, 20: 1, 21: 3, 22: 0.5}),
-    SampleOffence("8U", "Controlling or coercive behaviour", VAP, "Stalking and harassment", False, 150,
-                  {1: 9, 3: 1, 8: 0.5, 10: 1, 14: 0.5, 15: 22, 16: 52, 18: 2, 20: 1, 21: 3}),
-    SampleOffence("105A", "Assault without injury", VAP, "Violence without injury", False, 1500,
-                  {1: 8, 2: 1, 3: 3, 6: 0.5, 8: 6, 10: 2, 14: 5, 15: 12, 16: 35, 18: 20, 20: 1, 21: 3, 22: 1}),
-    SampleOffence("8N", "Assault with injury", VAP, "Violence with injury", False, 1000,
-                  {1: 12, 2: 1, 3: 3, 8: 3, 10: 1, 14: 4, 15: 15, 16: 35, 18: 20, 20: 1, 21: 3, 22: 0.5}),
-    SampleOffence("46", "Shoplifting", "Theft offences", "Shoplifting", False, 1200,
-                  {1: 15, 3: 2, 6: 1, 8: 8, 10: 2, 15: 5, 16: 2, 18: 55, 20: 0.5, 21: 4, 22: 1}),
+    SampleOffence(
+        "8L",
+        "Harassment",
+        VAP,
+        "Stalking and harassment",
+        False,
+        900,
+        {1: 7, 3: 2, 8: 2.5, 10: 2, 14: 2, 15: 20, 16: 45, 18: 8, 20: 1, 21: 4, 22: 1},
+    ),
+    SampleOffence(
+        "8Q",
+        "Stalking",
+        VAP,
+        "Stalking and harassment",
+        False,
+        300,
+        {1: 10, 3: 2, 8: 1, 10: 1, 14: 1, 15: 20, 16: 48, 18: 6, 20: 1, 21: 3, 22: 0.5},
+    ),
+    SampleOffence(
+        "8U",
+        "Controlling or coercive behaviour",
+        VAP,
+        "Stalking and harassment",
+        False,
+        150,
+        {1: 9, 3: 1, 8: 0.5, 10: 1, 14: 0.5, 15: 22, 16: 52, 18: 2, 20: 1, 21: 3},
+    ),
+    SampleOffence(
+        "105A",
+        "Assault without injury",
+        VAP,
+        "Violence without injury",
+        False,
+        1500,
+        {1: 8, 2: 1, 3: 3, 6: 0.5, 8: 6, 10: 2, 14: 5, 15: 12, 16: 35, 18: 20, 20: 1, 21: 3, 22: 1},
+    ),
+    SampleOffence(
+        "8N",
+        "Assault with injury",
+        VAP,
+        "Violence with injury",
+        False,
+        1000,
+        {1: 12, 2: 1, 3: 3, 8: 3, 10: 1, 14: 4, 15: 15, 16: 35, 18: 20, 20: 1, 21: 3, 22: 0.5},
+    ),
+    SampleOffence(
+        "46",
+        "Shoplifting",
+        "Theft offences",
+        "Shoplifting",
+        False,
+        1200,
+        {1: 15, 3: 2, 6: 1, 8: 8, 10: 2, 15: 5, 16: 2, 18: 55, 20: 0.5, 21: 4, 22: 1},
+    ),
     SampleOffence("104", "Assault on a constable", VAP, "Violence without injury", True, 0, {}),
 ]
 
@@ -153,10 +195,24 @@ def calibration_table() -> pd.DataFrame:
     rows = []
     crimes = national_da_crimes()
     for year, (source, how) in DA_CRIMES_SOURCES.items():
-        rows.append({"target": "DA-related crimes recorded", "financial_year": year, "value": crimes[year], "source": source or how})
+        rows.append(
+            {
+                "target": "DA-related crimes recorded",
+                "financial_year": year,
+                "value": crimes[year],
+                "source": source or how,
+            }
+        )
     for category, anchors in SHARE_ANCHORS.items():
         for year, (value, source) in anchors.items():
-            rows.append({"target": f"% of outcomes assigned: {category}", "financial_year": year, "value": value, "source": source})
+            rows.append(
+                {
+                    "target": f"% of outcomes assigned: {category}",
+                    "financial_year": year,
+                    "value": value,
+                    "source": source,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -167,8 +223,15 @@ def _force_effects(rng: np.random.Generator, codes: list[str]) -> pd.DataFrame:
     effects.loc["E23000034", "weight"] *= 0.05  # a very small force, as the City of London is
     correlated = rng.multivariate_normal([0, 0], [[1, -0.5], [-0.5, 1]], size=n)
     effects["charged_summonsed"] = correlated[:, 0] * FORCE_SD["charged_summonsed"]
-    effects["evidential_difficulties_victim_does_not_support"] = correlated[:, 1] * FORCE_SD["evidential_difficulties_victim_does_not_support"]
-    for category in ("evidential_difficulties_victim_supports", "community_resolution", "caution", "no_suspect_identified"):
+    effects["evidential_difficulties_victim_does_not_support"] = (
+        correlated[:, 1] * FORCE_SD["evidential_difficulties_victim_does_not_support"]
+    )
+    for category in (
+        "evidential_difficulties_victim_supports",
+        "community_resolution",
+        "caution",
+        "no_suspect_identified",
+    ):
         effects[category] = rng.normal(0, FORCE_SD[category], n)
     effects.loc[list(PLANTED_HIGH_CR), "community_resolution"] += 1.3
     effects["community_resolution_slope"] = rng.normal(0, 0.08, n)
@@ -199,7 +262,9 @@ def simulate_da_outcomes(seed: int = SAMPLE_SEED) -> pd.DataFrame:
     records = []
     for t, year in enumerate(DA_YEARS):
         present = [c for c in codes if excluded.get(year) != c]
-        weights = effects.loc[present, "weight"].to_numpy() * np.exp(rng.normal(0, 0.03, len(present)))
+        weights = effects.loc[present, "weight"].to_numpy() * np.exp(
+            rng.normal(0, 0.03, len(present))
+        )
         force_crimes = rng.multinomial(crimes[year], weights / weights.sum())
         for code, n_crimes in zip(present, force_crimes, strict=True):
             n_open = rng.binomial(n_crimes, NOT_YET_ASSIGNED_SHARE[year])
@@ -217,7 +282,13 @@ def simulate_da_outcomes(seed: int = SAMPLE_SEED) -> pd.DataFrame:
                 probs = {k: v * 0.97 / total for k, v in probs.items()}
             probs["other"] = 1 - sum(probs.values())
             counts = rng.multinomial(assigned, list(probs.values()))
-            record = {"force_code": code, "financial_year": year, "crimes_recorded": int(n_crimes), "not_yet_assigned": int(n_open), "total_outcomes": int(assigned)}
+            record = {
+                "force_code": code,
+                "financial_year": year,
+                "crimes_recorded": int(n_crimes),
+                "not_yet_assigned": int(n_open),
+                "total_outcomes": int(assigned),
+            }
             record.update({k: int(v) for k, v in zip(probs, counts, strict=True)})
             records.append(record)
     return pd.DataFrame(records)
@@ -240,14 +311,27 @@ def _ons_sheet_rows(year: str, table: pd.DataFrame, excluded: str | None) -> lis
         "Not yet assigned an outcome",
     ]
     columns = [
-        "crimes_recorded", "charged_summonsed", "caution", "community_resolution",
-        "evidential_difficulties_victim_supports", "evidential_difficulties_victim_does_not_support",
-        "no_suspect_identified", "other", "total_outcomes", "not_yet_assigned",
+        "crimes_recorded",
+        "charged_summonsed",
+        "caution",
+        "community_resolution",
+        "evidential_difficulties_victim_supports",
+        "evidential_difficulties_victim_does_not_support",
+        "no_suspect_identified",
+        "other",
+        "total_outcomes",
+        "not_yet_assigned",
     ]
     rows: list[list[object]] = [
-        [f"Outcomes assigned to domestic abuse-related crimes by police force area, England and Wales, year ending March {end} [note 1] - {SYNTHETIC_LABEL}"],
-        ["This worksheet contains one table. Some cells refer to notes which can be found in the notes worksheet."],
-        [f"Source: {SYNTHETIC_LABEL}; generated by helpers.sample in the layout of the ONS tables (seed {SAMPLE_SEED})."],
+        [
+            f"Outcomes assigned to domestic abuse-related crimes by police force area, England and Wales, year ending March {end} [note 1] - {SYNTHETIC_LABEL}"
+        ],
+        [
+            "This worksheet contains one table. Some cells refer to notes which can be found in the notes worksheet."
+        ],
+        [
+            f"Source: {SYNTHETIC_LABEL}; generated by helpers.sample in the layout of the ONS tables (seed {SAMPLE_SEED})."
+        ],
         header,
     ]
     names = forces.force_names()
@@ -275,8 +359,12 @@ def write_ons_sample(directory: Path, seed: int = SAMPLE_SEED) -> Path:
     cover = workbook.create_sheet("Cover")
     for line in (
         [f"Domestic abuse-related crime outcomes by police force area - {SYNTHETIC_LABEL}"],
-        ["These tables copy the layout of the ONS domestic abuse tables. Every number is synthetic, generated by seeded project code."],
-        ["Calibrated to published national figures listed in data/sample/README.md; force-level numbers are random."],
+        [
+            "These tables copy the layout of the ONS domestic abuse tables. Every number is synthetic, generated by seeded project code."
+        ],
+        [
+            "Calibrated to published national figures listed in data/sample/README.md; force-level numbers are random."
+        ],
     ):
         cover.append(line)
     contents = workbook.create_sheet("Contents")
@@ -298,9 +386,13 @@ def write_ons_sample(directory: Path, seed: int = SAMPLE_SEED) -> Path:
         notes.append([f"note {number}", text])
     for letter, year in zip("abcdefghij", DA_YEARS, strict=True):
         sheet_name = f"Table 5{letter}"
-        contents.append([sheet_name, f"Outcomes by police force area, year ending March {int(year[:4]) + 1}"])
+        contents.append(
+            [sheet_name, f"Outcomes by police force area, year ending March {int(year[:4]) + 1}"]
+        )
         sheet = workbook.create_sheet(sheet_name)
-        for row in _ons_sheet_rows(year, simulated[simulated["financial_year"] == year], excluded.get(year)):
+        for row in _ons_sheet_rows(
+            year, simulated[simulated["financial_year"] == year], excluded.get(year)
+        ):
             sheet.append(row)
     path = directory / "ons_da_outcomes" / "domestic-abuse-outcomes-by-pfa-SAMPLE.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -308,7 +400,9 @@ def write_ons_sample(directory: Path, seed: int = SAMPLE_SEED) -> Path:
     return path
 
 
-def _open_data_rows(year: str, rng: np.random.Generator, effects: pd.DataFrame) -> list[list[object]]:
+def _open_data_rows(
+    year: str, rng: np.random.Generator, effects: pd.DataFrame
+) -> list[list[object]]:
     file_year, _sheet, fy_text, quarter_style, _header_style, counts_as_text = OPEN_DATA_YEARS[year]
     types = outcomes.outcome_types().set_index("outcome_type")
     table = forces.force_table()
@@ -327,14 +421,22 @@ def _open_data_rows(year: str, rng: np.random.Generator, effects: pd.DataFrame) 
                 continue  # a force missing two quarters (as Greater Manchester after its IT change)
             not_provided = code == "NT-BTP" and year == "2019/20" and quarter == 1
             cr_effect = effects["community_resolution"].get(code, 0.0) * 0.6
-            o16_effect = effects["evidential_difficulties_victim_does_not_support"].get(code, 0.0) * 0.6
+            o16_effect = (
+                effects["evidential_difficulties_victim_does_not_support"].get(code, 0.0) * 0.6
+            )
             for offence in SAMPLE_OFFENCES:
-                volume = rng.poisson(offence.base_per_quarter * weights[force_index]) if offence.base_per_quarter else 0
+                volume = (
+                    rng.poisson(offence.base_per_quarter * weights[force_index])
+                    if offence.base_per_quarter
+                    else 0
+                )
                 if offence.profile:
                     profile = dict(offence.profile)
                     profile[8] = profile.get(8, 0.1) * float(np.exp(cr_effect))
                     profile[16] = profile.get(16, 0.1) * float(np.exp(o16_effect))
-                    shares = np.array([profile.get(t, 0.05 if t not in (19,) else 0.0) for t in range(1, 23)])
+                    shares = np.array(
+                        [profile.get(t, 0.05 if t not in (19,) else 0.0) for t in range(1, 23)]
+                    )
                     shares = shares / shares.sum()
                     open_share = 0.15 if year == "2024/25" else 0.05
                     n_open = rng.binomial(volume, open_share)
@@ -348,15 +450,31 @@ def _open_data_rows(year: str, rng: np.random.Generator, effects: pd.DataFrame) 
                         rec = clo = "N/A - data not provided"
                     else:
                         rec = int(recorded[outcome_type])
-                        clo = ("N/A" if year != "2023/24" else "NA") if outcome_type == 0 else int(closed[outcome_type])
+                        clo = (
+                            ("N/A" if year != "2023/24" else "NA")
+                            if outcome_type == 0
+                            else int(closed[outcome_type])
+                        )
                         if counts_as_text:
                             rec = str(rec)
                             clo = str(clo)
-                    rows.append([
-                        fy_text, q_text, published_name[code], offence.code, offence.description,
-                        offence.group, offence.subgroup, "x" if offence.expired else None,
-                        outcome_type, types.loc[outcome_type, "label"], types.loc[outcome_type, "outcome_group"], rec, clo,
-                    ])
+                    rows.append(
+                        [
+                            fy_text,
+                            q_text,
+                            published_name[code],
+                            offence.code,
+                            offence.description,
+                            offence.group,
+                            offence.subgroup,
+                            "x" if offence.expired else None,
+                            outcome_type,
+                            types.loc[outcome_type, "label"],
+                            types.loc[outcome_type, "outcome_group"],
+                            rec,
+                            clo,
+                        ]
+                    )
     # a published negative correction (Kent, Q2, assault without injury, outcome 16)
     for row in rows:
         if row[2] == "Kent" and row[1] in (2, "Q2") and row[3] == "105A" and row[8] == 16:
@@ -374,17 +492,36 @@ def write_open_data_sample(directory: Path, seed: int = SAMPLE_SEED) -> list[Pat
     paths = []
     for year, (file_year, sheet_name, _fy, _q, header_style, _text) in OPEN_DATA_YEARS.items():
         header = [
-            "Financial Year", "Financial Quarter", "Force Name", "Offence Code", "Offence Description",
-            "Offence Group", "Offence Subgroup",
+            "Financial Year",
+            "Financial Quarter",
+            "Force Name",
+            "Offence Code",
+            "Offence Description",
+            "Offence Group",
+            "Offence Subgroup",
             "Offence Code Expired" if header_style == "number" else "Offence code expired",
-            "Outcome Type", "Outcome Description", "Outcome Group",
-            "Number of outcomes for offences recorded in the quarter" if header_style == "number" else "Outcomes for offences that were recorded in the quarter",
-            "Number of outcomes for investigations closed in the quarter" if header_style == "number" else "Outcomes for investigations closed in the quarter",
+            "Outcome Type",
+            "Outcome Description",
+            "Outcome Group",
+            "Number of outcomes for offences recorded in the quarter"
+            if header_style == "number"
+            else "Outcomes for offences that were recorded in the quarter",
+            "Number of outcomes for investigations closed in the quarter"
+            if header_style == "number"
+            else "Outcomes for investigations closed in the quarter",
         ]
         workbook = Workbook(write_only=True)
         cover = workbook.create_sheet("Cover_sheet")
-        cover.append([f"Police recorded crime outcomes open data, year ending March {int(year[:4]) + 1} - {SYNTHETIC_LABEL}"])
-        cover.append(["Layout copied from the Home Office outcomes open data; every number is synthetic (helpers.sample)."])
+        cover.append(
+            [
+                f"Police recorded crime outcomes open data, year ending March {int(year[:4]) + 1} - {SYNTHETIC_LABEL}"
+            ]
+        )
+        cover.append(
+            [
+                "Layout copied from the Home Office outcomes open data; every number is synthetic (helpers.sample)."
+            ]
+        )
         notes = workbook.create_sheet("Notes")
         notes.append(["Notes"])
         notes.append(["Synthetic sample: seven offence codes only; counts are random draws."])
@@ -394,7 +531,11 @@ def write_open_data_sample(directory: Path, seed: int = SAMPLE_SEED) -> list[Pat
         data.append(header)
         for row in _open_data_rows(year, rng, effects):
             data.append(row)
-        path = directory / "ho_outcomes_open_data" / f"prc-outcomes-open-data-{file_year}-tables-SAMPLE.xlsx"
+        path = (
+            directory
+            / "ho_outcomes_open_data"
+            / f"prc-outcomes-open-data-{file_year}-tables-SAMPLE.xlsx"
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(path)
         paths.append(path)
@@ -406,17 +547,23 @@ def write_sample(directory: Path | None = None, seed: int = SAMPLE_SEED) -> list
     directory = Path(directory) if directory else config.SAMPLE_DIR
     paths = write_open_data_sample(directory, seed)
     paths.append(write_ons_sample(directory, seed))
-    calibration_table().to_csv(directory / "calibration_targets.csv", index=False, lineterminator="\n")
+    calibration_table().to_csv(
+        directory / "calibration_targets.csv", index=False, lineterminator="\n"
+    )
     return paths
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write the synthetic sample (not real data) in the official layouts.")
+    parser = argparse.ArgumentParser(
+        description="Write the synthetic sample (not real data) in the official layouts."
+    )
     parser.add_argument("--out", type=Path, default=None, help="folder (default data/sample)")
     parser.add_argument("--seed", type=int, default=SAMPLE_SEED)
     args = parser.parse_args(argv)
     for path in write_sample(args.out, args.seed):
-        print(f"wrote {config.relative(path)} ({path.stat().st_size / 1e6:.2f} MB) - {SYNTHETIC_LABEL}")
+        print(
+            f"wrote {config.relative(path)} ({path.stat().st_size / 1e6:.2f} MB) - {SYNTHETIC_LABEL}"
+        )
     return 0
 
 

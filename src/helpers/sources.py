@@ -167,7 +167,9 @@ def registry(lock_path: Path | None = None, override_path: Path | None = None) -
             if "url" in entry and "filename" not in entry:
                 merged["filename"] = filename_from_url(entry["url"])
             if "url" in entry and "sha256" not in entry:
-                merged["sha256"] = None  # a new URL is a new file: its old checksum no longer applies
+                merged["sha256"] = (
+                    None  # a new URL is a new file: its old checksum no longer applies
+                )
                 merged["size"] = None
             entries[key] = merged
         files = tuple(

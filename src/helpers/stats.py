@@ -37,7 +37,9 @@ def _z(level: float) -> float:
 # ------------------------------------------------------------------------------------------
 
 
-def proportion_ci(successes, trials, level: float = 0.95, method: str = "wilson") -> tuple[np.ndarray, np.ndarray]:
+def proportion_ci(
+    successes, trials, level: float = 0.95, method: str = "wilson"
+) -> tuple[np.ndarray, np.ndarray]:
     """Confidence interval for a proportion ``successes / trials``.
 
     ``method``: "wilson" (score interval) or "exact" (Clopper-Pearson). Arrays (or scalars) in,
@@ -90,7 +92,9 @@ def _exact_limit(n: np.ndarray, target: float, p: float) -> np.ndarray:
 
 
 def _to_scale(p, method: str):
-    return np.arcsin(np.sqrt(np.clip(p, 0, 1))) if method == "arcsine" else np.asarray(p, dtype=float)
+    return (
+        np.arcsin(np.sqrt(np.clip(p, 0, 1))) if method == "arcsine" else np.asarray(p, dtype=float)
+    )
 
 
 def _from_scale(y, method: str):
@@ -108,7 +112,9 @@ def _standard_error(n, target: float, method: str) -> np.ndarray:
         return np.sqrt(target * (1 - target) / n)
 
 
-def funnel_limits(trials, target: float, levels=LEVELS, method: str = "exact", tau2: float = 0.0) -> pd.DataFrame:
+def funnel_limits(
+    trials, target: float, levels=LEVELS, method: str = "exact", tau2: float = 0.0
+) -> pd.DataFrame:
     """Funnel-plot control limits for a proportion at each number of trials.
 
     ``target`` is the proportion units are compared with (pooled rate or an external standard).
@@ -190,7 +196,14 @@ def z_scores(successes, trials, target: float, method: str = "arcsine") -> np.nd
         return (y - _to_scale(target, method)) / _standard_error(n, target, method)
 
 
-def overdispersion(successes, trials, target: float, trim: float = 0.1, method: str = "arcsine", significance: float | None = 0.05) -> Overdispersion:
+def overdispersion(
+    successes,
+    trials,
+    target: float,
+    trim: float = 0.1,
+    method: str = "arcsine",
+    significance: float | None = 0.05,
+) -> Overdispersion:
     """Overdispersion of unit proportions around a target (Spiegelhalter 2005, section 4).
 
     With z_i the z-scores of ``z_scores`` (units with zero trials dropped) and k units:
@@ -225,9 +238,13 @@ def overdispersion(successes, trials, target: float, trim: float = 0.1, method: 
     significant = bool(k * phi > sps.chi2.ppf(1 - significance, k - 1)) if significance else True
     if phi <= (k - 1) / k or not significant or denominator <= 0:
         reason = "no overdispersion" if phi <= (k - 1) / k else "overdispersion not significant"
-        return Overdispersion(phi, 0.0, k, scale, trim, significant, f"DerSimonian-Laird; tau2 = 0 ({reason})")
+        return Overdispersion(
+            phi, 0.0, k, scale, trim, significant, f"DerSimonian-Laird; tau2 = 0 ({reason})"
+        )
     tau2 = float((k * phi - (k - 1)) / denominator)
-    return Overdispersion(phi, tau2, k, scale, trim, significant, "DerSimonian-Laird (additive random effects)")
+    return Overdispersion(
+        phi, tau2, k, scale, trim, significant, "DerSimonian-Laird (additive random effects)"
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -260,10 +277,14 @@ class Comparison:
     def limits(self, trials, adjusted: bool) -> pd.DataFrame:
         """Funnel limits for drawing, at the given trials."""
         tau2 = self.overdispersion.tau2 if adjusted else 0.0
-        return limits_for(trials, self.target, self.levels, self.method, tau2, self.overdispersion_method)
+        return limits_for(
+            trials, self.target, self.levels, self.method, tau2, self.overdispersion_method
+        )
 
 
-def limits_for(trials, target: float, levels, method: str, tau2: float, overdispersion_method: str) -> pd.DataFrame:
+def limits_for(
+    trials, target: float, levels, method: str, tau2: float, overdispersion_method: str
+) -> pd.DataFrame:
     """Funnel limits of ``method`` widened by ``tau2`` estimated on the ``overdispersion_method``
     scale: when the two scales differ, the widening (adjusted minus unadjusted limit on the
     overdispersion scale) is added to the ``method`` limits, so exact limits keep their shape."""
@@ -317,7 +338,9 @@ def compare_to_target(
     with np.errstate(divide="ignore", invalid="ignore"):
         table["rate"] = np.where(n > 0, x / n, np.nan)
     table["ci_lower"], table["ci_upper"] = proportion_ci(x, n, 0.95, "wilson")
-    table["z"] = z_scores(x, n, target_value, overdispersion_method) if 0 < target_value < 1 else np.nan
+    table["z"] = (
+        z_scores(x, n, target_value, overdispersion_method) if 0 < target_value < 1 else np.nan
+    )
     table["expected"] = target_value * n
     table["excess"] = x - table["expected"]
     notes = []
@@ -326,7 +349,9 @@ def compare_to_target(
     for adjusted in (False, True):
         if adjusted and not adjust:
             continue
-        limits = limits_for(n, target_value, levels, method, spread.tau2 if adjusted else 0.0, overdispersion_method)
+        limits = limits_for(
+            n, target_value, levels, method, spread.tau2 if adjusted else 0.0, overdispersion_method
+        )
         suffix = "_adjusted" if adjusted else ""
         for level in levels:
             label = level_label(level)
@@ -335,9 +360,23 @@ def compare_to_target(
             table[f"lower_{label}{suffix}"] = lower
             table[f"upper_{label}{suffix}"] = upper
             rate = table["rate"].to_numpy()
-            position = np.where(rate < lower - 1e-12, "below", np.where(rate > upper + 1e-12, "above", "within"))
+            position = np.where(
+                rate < lower - 1e-12, "below", np.where(rate > upper + 1e-12, "above", "within")
+            )
             table[f"position_{label}{suffix}"] = np.where(n > 0, position, "no data")
-    return Comparison(table, target_value, kind, spread, tuple(levels), method, adjust, successes, trials, notes, overdispersion_method)
+    return Comparison(
+        table,
+        target_value,
+        kind,
+        spread,
+        tuple(levels),
+        method,
+        adjust,
+        successes,
+        trials,
+        notes,
+        overdispersion_method,
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -352,7 +391,9 @@ def financial_year_start(financial_year) -> np.ndarray | int:
     return pd.Series(financial_year).astype(str).str[:4].astype(int).to_numpy()
 
 
-def _fit_trend(successes: np.ndarray, trials: np.ndarray, time: np.ndarray, level: float) -> dict[str, float]:
+def _fit_trend(
+    successes: np.ndarray, trials: np.ndarray, time: np.ndarray, level: float
+) -> dict[str, float]:
     import statsmodels.api as sm
 
     keep = trials > 0
@@ -362,8 +403,23 @@ def _fit_trend(successes: np.ndarray, trials: np.ndarray, time: np.ndarray, leve
         "first_period": float(time.min()) if len(time) else np.nan,
         "last_period": float(time.max()) if len(time) else np.nan,
     }
-    nan_fields = ["odds_ratio_per_year", "odds_ratio_lower", "odds_ratio_upper", "pp_change_per_year", "pp_change_lower", "pp_change_upper", "p_value", "dispersion", "rate_at_centre"]
-    if len(time) < 3 or successes.sum() == 0 or successes.sum() == trials.sum() or np.ptp(time) == 0:
+    nan_fields = [
+        "odds_ratio_per_year",
+        "odds_ratio_lower",
+        "odds_ratio_upper",
+        "pp_change_per_year",
+        "pp_change_lower",
+        "pp_change_upper",
+        "p_value",
+        "dispersion",
+        "rate_at_centre",
+    ]
+    if (
+        len(time) < 3
+        or successes.sum() == 0
+        or successes.sum() == trials.sum()
+        or np.ptp(time) == 0
+    ):
         return result | dict.fromkeys(nan_fields, np.nan)
     centre = time.mean()
     exog = sm.add_constant(time - centre)
@@ -391,7 +447,15 @@ def _fit_trend(successes: np.ndarray, trials: np.ndarray, time: np.ndarray, leve
     }
 
 
-def trend(frame: pd.DataFrame, successes: str, trials: str, time: str, unit: str | None = None, level: float = 0.95, alpha: float = 0.05) -> pd.DataFrame:
+def trend(
+    frame: pd.DataFrame,
+    successes: str,
+    trials: str,
+    time: str,
+    unit: str | None = None,
+    level: float = 0.95,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Linear trend of a rate over time: binomial GLM, logit link, overdispersion-scaled.
 
     Fits logit(rate) = a + b * (time - mean time) with successes out of trials per period, the
@@ -418,11 +482,19 @@ def trend(frame: pd.DataFrame, successes: str, trials: str, time: str, unit: str
             groups.append((str(name), group))
     rows = []
     for name, group in groups:
-        fitted = _fit_trend(group[successes].to_numpy(float), group[trials].to_numpy(float), group["_time"].to_numpy(float), level)
+        fitted = _fit_trend(
+            group[successes].to_numpy(float),
+            group[trials].to_numpy(float),
+            group["_time"].to_numpy(float),
+            level,
+        )
         rows.append({"unit": name, **fitted})
     out = pd.DataFrame(rows)
     out["direction"] = np.select(
-        [(out["p_value"] < alpha) & (out["odds_ratio_per_year"] < 1), (out["p_value"] < alpha) & (out["odds_ratio_per_year"] > 1)],
+        [
+            (out["p_value"] < alpha) & (out["odds_ratio_per_year"] < 1),
+            (out["p_value"] < alpha) & (out["odds_ratio_per_year"] > 1),
+        ],
         ["falling", "rising"],
         default="no clear change",
     )
@@ -445,7 +517,10 @@ def weighted_association(x, y, weights) -> dict[str, float]:
     x, y, w = x[keep], y[keep], w[keep]
     fit = sm.WLS(y, sm.add_constant(x), weights=w).fit()
     mx, my = np.average(x, weights=w), np.average(y, weights=w)
-    r = float(np.sum(w * (x - mx) * (y - my)) / np.sqrt(np.sum(w * (x - mx) ** 2) * np.sum(w * (y - my) ** 2)))
+    r = float(
+        np.sum(w * (x - mx) * (y - my))
+        / np.sqrt(np.sum(w * (x - mx) ** 2) * np.sum(w * (y - my) ** 2))
+    )
     lower, upper = fit.conf_int()[1]
     return {
         "slope": float(fit.params[1]),
