@@ -65,11 +65,8 @@ def test_reproduce_end_to_end_then_verify(data_dirs):
 
 @pytest.mark.slow
 def test_profile_page_and_index(data_dirs):
-    processed = config.PROJECT_ROOT / "data" / "processed"
-    if not (processed / "mode.json").exists():
-        pytest.skip("needs data/processed from notebook 01")
-    for path in processed.glob("*"):
-        shutil.copy(path, data_dirs["processed"] / path.name)
+    profiles.ensure_processed(datamode.resolve("sample"))  # runs notebook 01 into the temporary folders
+    assert (data_dirs["processed"] / "mode.json").exists()
     code, seconds = profiles.render_one("W15000002", "sample")
     page = (data_dirs["reports"] / "profiles" / "W15000002.html").read_text()
     assert "Gwent" in page and "SYNTHETIC SAMPLE" in page and "<img" in page
