@@ -12,7 +12,14 @@ from helpers import config, datamode, fetch, manifest, profiles, reproduce
 
 
 def row(figure, sha, mode="sample"):
-    return {"figure": figure, "notebook": "nb", "section": "s", "data_csv": f"{figure}.csv", "data_sha256": sha, "data_mode": mode}
+    return {
+        "figure": figure,
+        "notebook": "nb",
+        "section": "s",
+        "data_csv": f"{figure}.csv",
+        "data_sha256": sha,
+        "data_mode": mode,
+    }
 
 
 def test_compare_names_changed_new_and_missing_figures():
@@ -26,7 +33,11 @@ def test_compare_names_changed_new_and_missing_figures():
 
 
 def test_auto_falls_back_to_sample_when_offline(data_dirs, monkeypatch, capsys):
-    monkeypatch.setattr(fetch, "requests_transport", lambda url, start=0: (_ for _ in ()).throw(fetch.NetworkUnavailable("offline")))
+    monkeypatch.setattr(
+        fetch,
+        "requests_transport",
+        lambda url, start=0: (_ for _ in ()).throw(fetch.NetworkUnavailable("offline")),
+    )
     mode = reproduce.resolve_data("auto")
     assert mode.name == "sample"
     assert "falling back to the synthetic sample" in capsys.readouterr().out
@@ -47,7 +58,9 @@ def test_reproduce_end_to_end_then_verify(data_dirs):
         assert (data_dirs["reports"] / "figures" / f"{figure}.png").exists()
         assert f"figures/{figure}.png" in text
     assert "/work/" not in text and "/root/" not in text
-    assert manifest.verify(against=config.PROJECT_ROOT / "reports" / "figures" / "MANIFEST.csv") == []  # unchanged tree: passes
+    assert (
+        manifest.verify(against=config.PROJECT_ROOT / "reports" / "figures" / "MANIFEST.csv") == []
+    )  # unchanged tree: passes
     # change one processed number, rerun notebook 02: verify names the figures it feeds
     processed = data_dirs["processed"] / "da_outcomes_by_force.parquet"
     table = pd.read_parquet(processed)
@@ -56,7 +69,11 @@ def test_reproduce_end_to_end_then_verify(data_dirs):
     table.loc[first, "community_resolution"] += 5
     table.loc[first, "other"] -= 5
     table.to_parquet(processed, index=False)
-    reproduce.execute(config.NOTEBOOKS_DIR / "02_forces_vs_acpo_guidance.ipynb", data_dirs["reports"] / "rerun02.ipynb", {"DATA": "sample"})
+    reproduce.execute(
+        config.NOTEBOOKS_DIR / "02_forces_vs_acpo_guidance.ipynb",
+        data_dirs["reports"] / "rerun02.ipynb",
+        {"DATA": "sample"},
+    )
     problems = manifest.verify(against=config.PROJECT_ROOT / "reports" / "figures" / "MANIFEST.csv")
     named = {p.split(":")[0] for p in problems}
     assert {"02_cr_funnel_national", "02_cr_force_map"} <= named
@@ -65,12 +82,16 @@ def test_reproduce_end_to_end_then_verify(data_dirs):
 
 @pytest.mark.slow
 def test_profile_page_and_index(data_dirs):
-    profiles.ensure_processed(datamode.resolve("sample"))  # runs notebook 01 into the temporary folders
+    profiles.ensure_processed(
+        datamode.resolve("sample")
+    )  # runs notebook 01 into the temporary folders
     assert (data_dirs["processed"] / "mode.json").exists()
     code, seconds = profiles.render_one("W15000002", "sample")
     page = (data_dirs["reports"] / "profiles" / "W15000002.html").read_text()
     assert "Gwent" in page and "SYNTHETIC SAMPLE" in page and "<img" in page
-    index = profiles.write_index(datamode.resolve("sample"), profiles.ensure_processed(datamode.resolve("sample")), seconds).read_text()
+    index = profiles.write_index(
+        datamode.resolve("sample"), profiles.ensure_processed(datamode.resolve("sample")), seconds
+    ).read_text()
     assert index.count("<tr>") == 44  # header + 43 forces
 
 
@@ -80,10 +101,27 @@ def test_pages_render_in_headless_chromium(tmp_path):
     index = config.PROJECT_ROOT / "reports" / "index.html"
     if not browser or not index.exists():
         pytest.skip("needs Debian chromium and a reports/index.html from make reproduce")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([browser, *flags, "--dump-dom", index.as_uri()], capture_output=True, text=True, timeout=120).stdout
-    assert "DATA MODE" in dom and dom.count("<img") == len(pd.read_csv(config.PROJECT_ROOT / "reports" / "figures" / "MANIFEST.csv"))
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run(
+        [browser, *flags, "--dump-dom", index.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    assert "DATA MODE" in dom and dom.count("<img") == len(
+        pd.read_csv(config.PROJECT_ROOT / "reports" / "figures" / "MANIFEST.csv")
+    )
     shot = tmp_path / "index.png"
-    subprocess.run([browser, *flags, "--window-size=1280,1600", f"--screenshot={shot}", index.as_uri()], capture_output=True, timeout=120)
+    subprocess.run(
+        [browser, *flags, "--window-size=1280,1600", f"--screenshot={shot}", index.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
     assert shot.exists() and shot.stat().st_size > 50_000
