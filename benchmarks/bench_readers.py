@@ -30,7 +30,7 @@ def build_replica(path: Path) -> None:
     from openpyxl import Workbook
 
     from helpers import forces, outcomes
-    from helpers.sample import OPEN_DATA_YEARS  # noqa: F401  (same layout family as the sample)
+    from helpers.sample import open_data_header
 
     rng = np.random.default_rng(1)
     names = list(forces.force_names()[forces.territorial_codes()]) + ["British Transport Police"]
@@ -50,23 +50,7 @@ def build_replica(path: Path) -> None:
     for name in ("Cover_sheet", "Notes", "Pivot"):
         workbook.create_sheet(name).append([f"{name} (replica for benchmarking; synthetic)"])
     sheet = workbook.create_sheet("Outcomes open data 2024_25")
-    sheet.append(
-        [
-            "Financial Year",
-            "Financial Quarter",
-            "Force Name",
-            "Offence Code",
-            "Offence Description",
-            "Offence Group",
-            "Offence Subgroup",
-            "Offence code expired",
-            "Outcome Type",
-            "Outcome Description",
-            "Outcome Group",
-            "Outcomes for offences that were recorded in the quarter",
-            "Outcomes for investigations closed in the quarter",
-        ]
-    )
+    sheet.append(open_data_header())
     labels = [(t, types.loc[t, "label"], types.loc[t, "outcome_group"]) for t in range(23)]
     for quarter in (1, 2, 3, 4):
         for force in names:

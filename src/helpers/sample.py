@@ -483,6 +483,31 @@ def _open_data_rows(
     return rows
 
 
+def open_data_header(style: str = "plain") -> list[str]:
+    """The header row of the outcomes open data, as in the year ending March 2026 file ('plain'),
+    or with the 'Number of outcomes for ...' wording and 'Offence Code Expired' ('number')."""
+    number = style == "number"
+    return [
+        "Financial Year",
+        "Financial Quarter",
+        "Force Name",
+        "Offence Code",
+        "Offence Description",
+        "Offence Group",
+        "Offence Subgroup",
+        "Offence Code Expired" if number else "Offence code expired",
+        "Outcome Type",
+        "Outcome Description",
+        "Outcome Group",
+        "Number of outcomes for offences recorded in the quarter"
+        if number
+        else "Outcomes for offences that were recorded in the quarter",
+        "Number of outcomes for investigations closed in the quarter"
+        if number
+        else "Outcomes for investigations closed in the quarter",
+    ]
+
+
 def write_open_data_sample(directory: Path, seed: int = SAMPLE_SEED) -> list[Path]:
     """Write the Home Office outcomes open-data sample workbooks and return their paths."""
     from openpyxl import Workbook
@@ -491,25 +516,7 @@ def write_open_data_sample(directory: Path, seed: int = SAMPLE_SEED) -> list[Pat
     effects = _force_effects(np.random.default_rng(seed), forces.territorial_codes())
     paths = []
     for year, (file_year, sheet_name, _fy, _q, header_style, _text) in OPEN_DATA_YEARS.items():
-        header = [
-            "Financial Year",
-            "Financial Quarter",
-            "Force Name",
-            "Offence Code",
-            "Offence Description",
-            "Offence Group",
-            "Offence Subgroup",
-            "Offence Code Expired" if header_style == "number" else "Offence code expired",
-            "Outcome Type",
-            "Outcome Description",
-            "Outcome Group",
-            "Number of outcomes for offences recorded in the quarter"
-            if header_style == "number"
-            else "Outcomes for offences that were recorded in the quarter",
-            "Number of outcomes for investigations closed in the quarter"
-            if header_style == "number"
-            else "Outcomes for investigations closed in the quarter",
-        ]
+        header = open_data_header(header_style)
         workbook = Workbook(write_only=True)
         cover = workbook.create_sheet("Cover_sheet")
         cover.append(
