@@ -242,23 +242,18 @@ def fetch_file(
             return FileReport(
                 f.lock_key, f.filename, "verified", sha256=found, size=target.stat().st_size
             )
+        if accept_new:  # no checksum recorded yet, or a new publication the user accepts
+            _record(lock, f, target, f.url, "accepted with --accept-new (file already present)")
+            return FileReport(
+                f.lock_key, f.filename, "installed (new checksum accepted)", sha256=found
+            )
         if not f.sha256:
-            if accept_new:
-                _record(lock, f, target, f.url, "accepted with --accept-new (file already present)")
-                return FileReport(
-                    f.lock_key, f.filename, "installed (new checksum accepted)", sha256=found
-                )
             return FileReport(
                 f.lock_key,
                 f.filename,
                 "present (no checksum recorded)",
                 f"run with --accept-new to record its checksum ({found[:12]}...)",
                 found,
-            )
-        if accept_new:
-            _record(lock, f, target, f.url, "accepted with --accept-new (file already present)")
-            return FileReport(
-                f.lock_key, f.filename, "installed (new checksum accepted)", sha256=found
             )
         return FileReport(
             f.lock_key,

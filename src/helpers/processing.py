@@ -44,31 +44,26 @@ class ReadResult:
 def read_all(mode: DataMode, use_cache: bool = True) -> ReadResult:
     """Read every file present for the mode through the readers, with a log of what was read."""
     log_rows = []
-    ons_frames, open_frames = [], []
-    for path in mode.files("ons_da_outcomes"):
-        frame = readers.read_ons_da_outcomes(path, use_cache=use_cache)
-        ons_frames.append(frame)
-        log_rows.append(
-            {
-                "source": "ons_da_outcomes",
-                "file": path.name,
-                "sha256": frame.attrs["sha256"],
-                "sheets": ", ".join(frame.attrs.get("sheets", [])),
-                "rows": len(frame),
-            }
-        )
-    for path in mode.files("ho_outcomes_open_data"):
-        frame = readers.read_outcomes_open_data(path, use_cache=use_cache)
-        open_frames.append(frame)
-        log_rows.append(
-            {
-                "source": "ho_outcomes_open_data",
-                "file": path.name,
-                "sha256": frame.attrs["sha256"],
-                "sheets": frame.attrs.get("sheet", ""),
-                "rows": len(frame),
-            }
-        )
+    frames: dict[str, list[pd.DataFrame]] = {"ons_da_outcomes": [], "ho_outcomes_open_data": []}
+    reader_of = {
+        "ons_da_outcomes": readers.read_ons_da_outcomes,
+        "ho_outcomes_open_data": readers.read_outcomes_open_data,
+    }
+    for source, reader in reader_of.items():
+        for path in mode.files(source):
+            frame = reader(path, use_cache=use_cache)
+            frames[source].append(frame)
+            sheets = frame.attrs.get("sheets") or [frame.attrs.get("sheet", "")]
+            log_rows.append(
+                {
+                    "source": source,
+                    "file": path.name,
+                    "sha256": frame.attrs["sha256"],
+                    "sheets": ", ".join(sheets),
+                    "rows": len(frame),
+                }
+            )
+    ons_frames, open_frames = frames["ons_da_outcomes"], frames["ho_outcomes_open_data"]
     if not ons_frames:
         raise FileNotFoundError(
             f"no ONS domestic abuse outcome table in {config.relative(mode.root)}/ons_da_outcomes/"

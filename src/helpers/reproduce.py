@@ -193,7 +193,8 @@ def reproduce(requested: str = "auto", fetch_first: bool = True) -> Path:
     for notebook in numbered_notebooks():
         step = time.perf_counter()
         target = out / notebook.name
-        execute(notebook, target, {"DATA": mode.name})
+        # the notebooks resolve the same request to the same mode and say why in their banner
+        execute(notebook, target, {"DATA": requested})
         to_html(target, target.with_suffix(".html"))
         title = (
             "".join(json.loads(notebook.read_text())["cells"][0]["source"])
