@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: help setup data sample reproduce profiles verify test unit notebooks lint format lab bench lock clean distclean
+.PHONY: help setup data sample reproduce profiles verify test unit notebooks refresh lint format lab bench lock clean distclean
 
 help: ## list the verbs with what they do
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ unit: setup ## unit tests only
 
 notebooks: setup ## run every notebook with nbval, comparing outputs exactly
 	$(BIN)/python -m pytest $(NBVAL) notebooks
+
+refresh: setup ## re-execute the notebooks in place on the sample (commit their outputs after a code change)
+	$(BIN)/ruff format notebooks
+	$(BIN)/python -m helpers.reproduce --refresh-sources
 
 lint: setup ## ruff lint and format check (src, tests, notebooks)
 	$(BIN)/ruff check src tests notebooks benchmarks conftest.py

@@ -47,9 +47,13 @@ def test_percent_tables_give_derived_counts():
             "source_sheet": "T",
         }
     )
-    da = processing.da_by_force(ons)
-    assert da.loc[0, "charged_summonsed"] == 50 and da.loc[0, "community_resolution"] == 10
-    assert bool(da.loc[0, "counts_derived"])
+    da = processing.da_by_force(ons).set_index("force_code")
+    assert (
+        da.loc["E23000032", "charged_summonsed"] == 50
+        and da.loc["E23000032", "community_resolution"] == 10
+    )
+    assert bool(da.loc["E23000032", "counts_derived"])
+    assert da["excluded"].sum() == 42  # the other forces have no row in this table
 
 
 def test_drop_summary_and_lens_tables(sample_read):
@@ -72,3 +76,29 @@ def test_data_dictionary_exists():
         "## da_outcomes_by_force"
         in (config.PROJECT_ROOT / "data" / "processed" / "README.md").read_text()
     )
+
+
+def test_a_force_without_a_row_is_kept_as_excluded(sample_read):
+    ons = sample_read.ons[
+        ~(
+            (sample_read.ons["force_code"] == "E23000032")
+            & (sample_read.ons["financial_year"] == "2024/25")
+        )
+    ]
+    da = processing.da_by_force(ons)
+    kent = da[(da["force_code"] == "E23000032") & (da["financial_year"] == "2024/25")].iloc[0]
+    assert kent["excluded"] and kent["marker"] == "(no row)" and kent["force_name"] == "Kent"
+    assert len(processing.check_invariants(da)) == 5
+    assert (
+        processing.coverage(da)
+        .query("force_code == 'E23000032' and financial_year == '2024/25'")["status"]
+        .item()
+        == "excluded (no row)"
+    )
+
+
+def test_codes_outside_the_43_areas_raise(sample_read):
+    ons = sample_read.ons.copy()
+    ons.loc[ons["force_code"] == "E23000032", "force_code"] = "E23000099"
+    with pytest.raises(ValueError, match="E23000099"):
+        processing.da_by_force(ons)

@@ -92,7 +92,8 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
     Where a table gave percentages with a count of total outcomes beside them, counts are
     derived as percent x total / 100 (rounded) and ``counts_derived`` is True. ``total_outcomes``
     missing in the table is the sum of the categories. ``excluded`` is True where every value
-    of the force-year is suppressed (ONS left the force out), and ``marker`` keeps the symbols.
+    of the force-year is suppressed (ONS left the force out) or the force has no row that year
+    (``marker`` '(no row)'); ``marker`` keeps the symbols. Every year has all 43 forces.
     """
 
     def spread(measure: str) -> pd.DataFrame:
@@ -129,8 +130,24 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
     wide["published_name"] = wide["force_code"].map(names)
     wide["country"] = wide["force_code"].map(forces.country_of())
     wide["marker"] = wide.set_index(["financial_year", "force_code"]).index.map(markers).fillna("")
-    wide["excluded"] = wide[list(OUTCOME_CATEGORIES)].isna().all(axis=1)
     wide["counts_derived"] = derived.to_numpy()
+    unknown = sorted(set(wide["force_code"]) - set(forces.territorial_codes()))
+    if unknown:
+        raise ValueError(f"the DA table has codes that are not police force areas: {unknown}")
+    # a force with no row at all in a year is treated like one the publisher left out
+    grid = pd.MultiIndex.from_product(
+        [sorted(wide["financial_year"].unique()), forces.territorial_codes()],
+        names=["financial_year", "force_code"],
+    )
+    had_row = wide.set_index(["financial_year", "force_code"]).index
+    wide = wide.set_index(["financial_year", "force_code"]).reindex(grid).reset_index()
+    no_row = ~wide.set_index(["financial_year", "force_code"]).index.isin(had_row)
+    wide.loc[no_row, "force_name"] = wide.loc[no_row, "force_code"].map(forces.force_names())
+    wide.loc[no_row, "country"] = wide.loc[no_row, "force_code"].map(forces.country_of())
+    wide.loc[no_row, "marker"] = "(no row)"
+    wide["marker"] = wide["marker"].fillna("")
+    wide["counts_derived"] = wide["counts_derived"].fillna(False).astype(bool)
+    wide["excluded"] = wide[list(OUTCOME_CATEGORIES)].isna().all(axis=1)
     wide["category_sum"] = wide[list(OUTCOME_CATEGORIES)].sum(axis=1, min_count=1)
     columns = [
         "financial_year",

@@ -214,6 +214,28 @@ def reproduce(requested: str = "auto", fetch_first: bool = True) -> Path:
     return index
 
 
+def refresh_sources() -> None:
+    """Re-execute the committed notebooks in place on the synthetic sample (``make refresh``):
+    timing metadata dropped, so that a rerun changes only what the code changed."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for path in numbered_notebooks():
+        notebook = nbformat.read(str(path), as_version=4)
+        for cell in notebook.cells:
+            cell.metadata.pop("execution", None)
+        client = NotebookClient(
+            notebook,
+            timeout=1200,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}},
+        )
+        client.execute()
+        nbformat.write(notebook, str(path))
+        print(f"[refresh] {path.name}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m helpers.reproduce", description=__doc__.splitlines()[0]
@@ -222,7 +244,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-fetch", action="store_true", help="do not try to download (use what is in data/raw)"
     )
+    parser.add_argument(
+        "--refresh-sources",
+        action="store_true",
+        help="re-execute notebooks/ in place on the sample (make refresh)",
+    )
     args = parser.parse_args(argv)
+    if args.refresh_sources:
+        refresh_sources()
+        return 0
     try:
         reproduce(args.data, fetch_first=not args.no_fetch)
     except datamode.OfficialDataMissing as error:
