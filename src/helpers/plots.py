@@ -217,7 +217,12 @@ def trend_panel(
     fig, axes = plt.subplots(
         n_rows, n_cols, figsize=(n_cols * 1.9, n_rows * 1.35), sharex=True, sharey=True
     )
-    ymax = float(np.nanmax(frame[upper])) * 1.05 if len(frame) else 1
+    # one scale for every panel so forces compare; a force far above the rest would flatten
+    # everyone else, so the scale stops at 1.5x the 95th percentile and such panels say so
+    ymax = 1.0
+    if len(frame):
+        highest = float(np.nanmax(frame[upper]))
+        ymax = min(highest, float(np.nanquantile(frame[upper], 0.95)) * 1.5) * 1.05
     for ax in axes.flat:
         ax.set_axis_off()
     for _, tile in grid.iterrows():
@@ -236,8 +241,18 @@ def trend_panel(
             pad=2,
             fontweight="bold" if tile["country"] == "Wales" else "normal",
         )
-        ax.tick_params(labelsize=5, length=2, pad=1)
+        ax.tick_params(labelsize=5, length=2, pad=1, labelleft=True)
         ax.set_ylim(0, ymax)
+        if len(data) and float(data[rate].max()) > ymax:
+            ax.text(
+                0.03,
+                0.95,
+                f"off scale: up to {data[rate].max():.1%}",
+                transform=ax.transAxes,
+                fontsize=5.5,
+                color=OKABE_ITO["vermillion"],
+                va="top",
+            )
         percent_axis(ax, "y")
         if tile["country"] == "Wales":
             for spine in ax.spines.values():
