@@ -12,7 +12,6 @@ same footing.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import pandas as pd
@@ -76,14 +75,6 @@ def outcome_types() -> pd.DataFrame:
     table = table[table["outcome_type"].str.fullmatch(r"\d+")].copy()
     table["outcome_type"] = table["outcome_type"].astype(int)
     return table.reset_index(drop=True)
-
-
-def category_of_type(outcome_type: int) -> str:
-    """The canonical ONS-style category holding a Home Office outcome type (0 has none)."""
-    for category, types in CATEGORY_TYPES.items():
-        if outcome_type in types:
-            return category
-    raise ValueError(f"outcome type {outcome_type} belongs to no category (0 is never an outcome)")
 
 
 # --- offence lenses for the Home Office open data (no domestic-abuse flag there) ---------------
@@ -195,9 +186,3 @@ def lens_matches(offences: pd.DataFrame) -> pd.DataFrame:
     return result.sort_values(["lens", "offence_code", "offence_description"]).reset_index(
         drop=True
     )
-
-
-def normalise_label(text: str) -> str:
-    """Lower case, dashes unified, non-alphanumerics to single spaces (for comparing labels)."""
-    text = str(text).lower().replace("\u2013", "-").replace("\u2014", "-")
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()

@@ -17,18 +17,6 @@ from helpers import config, forces, outcomes, published, readers
 from helpers.datamode import DataMode
 from helpers.outcomes import OUTCOME_CATEGORIES
 
-#: processed outputs: name -> description (the data dictionary in data/processed/README.md
-#: documents every column)
-PROCESSED_TABLES = {
-    "da_outcomes_by_force": "DA-related crime outcomes, one row per force x year (counts by category)",
-    "da_outcomes_long": "the ONS DA outcome rows as read (tidy, one value per row)",
-    "open_data_lens": "Home Office open data summed by force x year x offence lens x outcome type",
-    "open_data_lens_matches": "which offence codes and descriptions each open-data lens matched, and how",
-    "open_data_force_year": "Home Office open data, all offences, summed by force x year x outcome type",
-    "coverage": "force x year coverage of the DA table with the reason for each gap",
-    "read_log": "every file read: source, file, sha256, sheet(s), rows",
-}
-
 
 @dataclass
 class ReadResult:

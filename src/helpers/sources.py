@@ -195,21 +195,3 @@ def all_files(sources: dict[str, Source] | None = None) -> list[SourceFile]:
     """Every registered file, sorted by source and key."""
     sources = sources or registry()
     return [f for s in sources.values() for f in s.files]
-
-
-def sources_table(sources: dict[str, Source] | None = None) -> list[dict[str, str]]:
-    """One row per source for documentation (publisher, title, licence, years, reader, files)."""
-    sources = sources or registry()
-    return [
-        {
-            "id": s.id,
-            "publisher": s.publisher,
-            "title": s.title,
-            "landing_page": s.landing_page,
-            "licence": s.licence,
-            "years": s.years,
-            "reader": s.reader,
-            "files": str(len(s.files)),
-        }
-        for s in sources.values()
-    ]
