@@ -32,19 +32,19 @@ $(STAMP): requirements.txt requirements-lock.txt pyproject.toml
 	@touch $(STAMP)
 
 data: setup ## fetch and verify the official files into data/raw (uses DA_DATA_MIRROR if set)
-	$(BIN)/python -m helpers.fetch fetch $(FETCH_ARGS)
+	$(BIN)/python -m helpers.data.fetch fetch $(FETCH_ARGS)
 
 sample: setup ## regenerate the synthetic sample in data/sample (not real data)
-	$(BIN)/python -m helpers.sample
+	$(BIN)/python -m helpers.data.sample
 
 reproduce: setup ## data + every numbered notebook -> reports/ (HTML, figures, manifest, index)
-	$(BIN)/python -m helpers.reproduce --data $(DATA)
+	$(BIN)/python -m helpers.report.reproduce --data $(DATA)
 
 profiles: setup ## a profile page for each of the 43 forces -> reports/profiles/
-	$(BIN)/python -m helpers.profiles --data $(DATA)
+	$(BIN)/python -m helpers.report.profiles --data $(DATA)
 
 verify: setup ## compare reports/figures/MANIFEST.csv of this run with the committed one
-	$(BIN)/python -m helpers.manifest verify
+	$(BIN)/python -m helpers.figures.manifest verify
 
 test: setup lint unit notebooks ## lint, unit tests, then nbval over every notebook (strict)
 
@@ -56,7 +56,7 @@ notebooks: setup ## run every notebook with nbval, comparing outputs exactly
 
 refresh: setup ## re-execute the notebooks in place on the sample (commit their outputs after a code change)
 	$(BIN)/ruff format notebooks
-	$(BIN)/python -m helpers.reproduce --refresh-sources
+	$(BIN)/python -m helpers.report.reproduce --refresh-sources
 
 lint: setup ## ruff lint and format check (src, tests, notebooks)
 	$(BIN)/ruff check src tests notebooks benchmarks conftest.py

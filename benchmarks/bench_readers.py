@@ -29,8 +29,8 @@ RESULTS = HERE / "RESULTS.md"
 def build_replica(path: Path) -> None:
     from openpyxl import Workbook
 
-    from helpers import forces, outcomes
-    from helpers.sample import open_data_header
+    from helpers.data.sample import open_data_header
+    from helpers.reference import forces, outcomes
 
     rng = np.random.default_rng(1)
     names = list(forces.force_names()[forces.territorial_codes()]) + ["British Transport Police"]
@@ -102,7 +102,7 @@ def main() -> None:
     os.environ["DA_CACHE_DIR"] = str(cache)
     import pandas as pd
 
-    from helpers import readers
+    from helpers.data import readers
 
     openpyxl_s, raw = timed(
         lambda: pd.read_excel(REPLICA, sheet_name="Outcomes open data 2024_25", engine="openpyxl")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import config
+from helpers.core import config
 
 
 @pytest.fixture

@@ -4,31 +4,35 @@ import shutil
 
 import pytest
 
-from helpers import config, datamode
+from helpers.core import config, datamode
+from helpers.data import sources
 
 
 def test_auto_falls_back_to_the_sample_and_says_why(data_dirs):
-    mode = datamode.resolve("auto")
+    mode = sources.resolve_mode("auto")
     assert mode.name == "sample" and mode.synthetic
     assert "official files missing" in mode.reason
     assert "SYNTHETIC SAMPLE" in mode.banner()
 
 
 def test_auto_uses_official_files_when_present(data_dirs):
-    for source in datamode.REQUIRED_SOURCES:
+    for source in sources.required_sources():
         shutil.copytree(config.SAMPLE_DIR / source, data_dirs["raw"] / source)
-    mode = datamode.resolve("auto")
+    mode = sources.resolve_mode("auto")
     assert mode.name == "official" and not mode.synthetic
-    assert mode.files("ons_da_outcomes")[0].parent == data_dirs["raw"] / "ons_da_outcomes"
+    assert (
+        sources.source_files(mode, "ons_da_outcomes")[0].parent
+        == data_dirs["raw"] / "ons_da_outcomes"
+    )
 
 
 def test_official_insists(data_dirs):
     with pytest.raises(
         datamode.OfficialDataMissing, match=r"Two ways forward.*make data.*DA_DATA_MIRROR"
     ):
-        datamode.resolve("official")
+        sources.resolve_mode("official")
 
 
 def test_unknown_mode():
     with pytest.raises(ValueError, match="DATA must be one of"):
-        datamode.resolve("real")
+        sources.resolve_mode("real")

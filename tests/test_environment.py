@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import config
+from helpers.core import config
 
 
 def canonical(name: str) -> str:

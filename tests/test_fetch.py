@@ -1,4 +1,4 @@
-"""helpers.fetch with no network: fake transports, mirror folders and a landing page we write."""
+"""helpers.data.fetch with no network: fake transports, mirror folders and a landing page we write."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import zipfile
 import pytest
 from builders import snapshot
 
-from helpers import fetch, sources
-from helpers.readers import sha256_file
+from helpers.core.hashing import sha256_file
+from helpers.data import fetch, sources
 
 
 def xlsx_bytes(text: str) -> bytes:

@@ -4,7 +4,8 @@ import csv
 
 import pytest
 
-from helpers import config, forces
+from helpers.core import config
+from helpers.reference import forces
 
 
 def test_43_territorial_codes():

@@ -7,16 +7,17 @@ import shutil
 
 import pytest
 
-from helpers import config, datamode
+from helpers.core import config
+from helpers.data import sources
 
 
 @pytest.mark.slow
 def test_notebooks_run_in_official_mode(data_dirs, tmp_path):
     import papermill
 
-    for source in datamode.REQUIRED_SOURCES:
+    for source in sources.required_sources():
         shutil.copytree(config.SAMPLE_DIR / source, data_dirs["raw"] / source)
-    assert datamode.resolve("official").name == "official"
+    assert sources.resolve_mode("official").name == "official"
     for name in (
         "01_clean_outcome_data",
         "02_forces_vs_acpo_guidance",

@@ -3,12 +3,15 @@ from __future__ import annotations
 import csv
 import hashlib
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import forces, plots, stats
-from helpers.datamode import SYNTHETIC_BANNER
+from helpers import figures
+from helpers.analysis import statistics
+from helpers.core.datamode import SYNTHETIC_BANNER
+from helpers.reference import forces
 
 
 def comparison():
@@ -16,16 +19,16 @@ def comparison():
     codes = forces.territorial_codes()
     n = rng.integers(1000, 30000, len(codes))
     frame = pd.DataFrame({"force_code": codes, "successes": rng.binomial(n, 0.05), "trials": n})
-    return stats.compare_to_target(frame, "successes", "trials")
+    return statistics.compare_to_target(frame, "successes", "trials")
 
 
 def render(tmp_path, name, mode="official"):
-    plots.set_theme()
-    fig = plots.funnel_plot(comparison(), title="test")
-    row = plots.save_figure(
+    figures.set_theme()
+    fig = figures.funnel_plot(comparison(), title="test")
+    row = figures.save_figure(
         fig, name, comparison().table, mode, "test_notebook", "1. Section", directory=tmp_path
     )
-    plots.plt.close(fig)
+    plt.close(fig)
     return row
 
 
@@ -48,25 +51,25 @@ def test_save_figure_writes_data_and_manifest(tmp_path):
 
 
 def test_synthetic_mark_on_sample_figures_only(tmp_path):
-    plots.set_theme()
+    figures.set_theme()
     for mode in ("sample", "official"):
-        fig = plots.force_map(pd.Series({"E23000001": 0.1, "W15000001": 0.2}), title="map")
-        plots.save_figure(
+        fig = figures.force_map(pd.Series({"E23000001": 0.1, "W15000001": 0.2}), title="map")
+        figures.save_figure(
             fig, f"map_{mode}", pd.DataFrame({"a": [1]}), mode, "nb", "s", directory=tmp_path
         )
         texts = [t.get_text() for t in fig.texts]
         assert any(SYNTHETIC_BANNER.upper() in t for t in texts) == (mode == "sample")
-        plots.plt.close(fig)
+        plt.close(fig)
 
 
 def test_save_figure_rejects_unknown_mode(tmp_path):
-    fig = plots.plt.figure()
+    fig = plt.figure()
     with pytest.raises(ValueError, match="mode must be"):
-        plots.save_figure(fig, "x", pd.DataFrame(), "auto", "nb", "s", directory=tmp_path)
+        figures.save_figure(fig, "x", pd.DataFrame(), "auto", "nb", "s", directory=tmp_path)
 
 
 def test_map_marks_missing_forces_and_trend_panel_has_43_panels():
-    fig = plots.force_map(pd.Series({"E23000001": 0.1}))
+    fig = figures.force_map(pd.Series({"E23000001": 0.1}))
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count("no data") == 42
     frame = pd.DataFrame(
@@ -78,5 +81,5 @@ def test_map_marks_missing_forces_and_trend_panel_has_43_panels():
             "hi": 0.15,
         }
     )
-    panel = plots.trend_panel(frame, "force_code", "year", "rate", "lo", "hi")
+    panel = figures.trend_panel(frame, "force_code", "year", "rate", "lo", "hi")
     assert sum(ax.axison for ax in panel.axes) == 43

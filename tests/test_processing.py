@@ -3,30 +3,32 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import config, datamode, forces, processing
+from helpers.core import config
+from helpers.data import sources, tidy
+from helpers.reference import forces
 
 
 @pytest.fixture(scope="module")
 def sample_read():
-    return processing.read_all(datamode.resolve("sample"), use_cache=False)
+    return tidy.read_all(sources.resolve_mode("sample"), use_cache=False)
 
 
 def test_sample_processes_and_passes_invariants(sample_read):
-    da = processing.da_by_force(sample_read.ons)
-    assert len(processing.check_invariants(da)) == 5
-    coverage = processing.coverage(da)
+    da = tidy.da_by_force(sample_read.ons)
+    assert len(tidy.check_invariants(da)) == 5
+    coverage = tidy.coverage(da)
     gaps = coverage[coverage["status"] != "present"][["force_code", "financial_year"]]
     assert gaps.values.tolist() == [["E23000005", "2019/20"], ["E23000035", "2022/23"]]
 
 
 def test_invariant_failure_names_the_problem(sample_read):
-    da = processing.da_by_force(sample_read.ons)
+    da = tidy.da_by_force(sample_read.ons)
     broken = da.copy()
     broken.loc[0, "charged_summonsed"] += 1
     with pytest.raises(AssertionError, match="do not add up"):
-        processing.check_invariants(broken)
+        tidy.check_invariants(broken)
     with pytest.raises(AssertionError, match="duplicate"):
-        processing.check_invariants(pd.concat([da, da.head(1)]))
+        tidy.check_invariants(pd.concat([da, da.head(1)]))
 
 
 def test_percent_tables_give_derived_counts():
@@ -47,7 +49,7 @@ def test_percent_tables_give_derived_counts():
             "source_sheet": "T",
         }
     )
-    da = processing.da_by_force(ons).set_index("force_code")
+    da = tidy.da_by_force(ons).set_index("force_code")
     assert (
         da.loc["E23000032", "charged_summonsed"] == 50
         and da.loc["E23000032", "community_resolution"] == 10
@@ -57,16 +59,16 @@ def test_percent_tables_give_derived_counts():
 
 
 def test_drop_summary_and_lens_tables(sample_read):
-    summary = processing.drop_summary(sample_read.open_data).set_index("what")
+    summary = tidy.drop_summary(sample_read.open_data).set_index("what")
     assert summary.loc["'N/A - data not provided'", "rows"] > 0
     assert summary.loc["negative counts (published corrections)", "rows"] >= 1
-    lens = processing.open_data_lens(sample_read.open_data)
+    lens = tidy.open_data_lens(sample_read.open_data)
     assert set(lens["force_code"]) == set(forces.territorial_codes())
     assert (lens["outcome_type"] > 0).all()
 
 
 def test_reconciliation_uses_published_ids(sample_read):
-    table = processing.reconcile(processing.da_by_force(sample_read.ons))
+    table = tidy.reconcile(tidy.da_by_force(sample_read.ons))
     assert table["published_id"].str.len().gt(0).all()
     assert table["source_url"].str.startswith("http").all()
 
@@ -85,12 +87,12 @@ def test_a_force_without_a_row_is_kept_as_excluded(sample_read):
             & (sample_read.ons["financial_year"] == "2024/25")
         )
     ]
-    da = processing.da_by_force(ons)
+    da = tidy.da_by_force(ons)
     kent = da[(da["force_code"] == "E23000032") & (da["financial_year"] == "2024/25")].iloc[0]
     assert kent["excluded"] and kent["marker"] == "(no row)" and kent["force_name"] == "Kent"
-    assert len(processing.check_invariants(da)) == 5
+    assert len(tidy.check_invariants(da)) == 5
     assert (
-        processing.coverage(da)
+        tidy.coverage(da)
         .query("force_code == 'E23000032' and financial_year == '2024/25'")["status"]
         .item()
         == "excluded (no row)"
@@ -101,4 +103,4 @@ def test_codes_outside_the_43_areas_raise(sample_read):
     ons = sample_read.ons.copy()
     ons.loc[ons["force_code"] == "E23000032", "force_code"] = "E23000099"
     with pytest.raises(ValueError, match="E23000099"):
-        processing.da_by_force(ons)
+        tidy.da_by_force(ons)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from builders import ONS_HEADER, ons_row, write_ons
 
-from helpers.readers import LayoutError, parse_ons_value, read_ons_da_outcomes
+from helpers.data.readers import LayoutError, parse_ons_value, read_ons_da_outcomes
 
 
 def read(path):
@@ -202,7 +202,7 @@ def test_no_year_raises(tmp_path):
 
 
 def test_the_shipped_sample_reads_whole():
-    from helpers import config
+    from helpers.core import config
 
     frame = read_ons_da_outcomes(
         config.SAMPLE_DIR / "ons_da_outcomes" / "domestic-abuse-outcomes-by-pfa-SAMPLE.xlsx",

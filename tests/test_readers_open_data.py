@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from builders import OPEN_DATA_HEADER, open_data_row, write_open_data
 
-from helpers import readers
-from helpers.readers import LayoutError, read_outcomes_open_data
+from helpers.data import readers, sources
+from helpers.data.readers import LayoutError, read_outcomes_open_data
 
 
 def read(path, **kwargs):
@@ -229,5 +231,9 @@ def test_cache_keyed_by_checksum_and_reader_version(tmp_path, data_dirs, monkeyp
     write_open_data(path, [open_data_row(recorded=6)])  # the file changes: cache invalid
     third = read_outcomes_open_data(path)
     assert not third.attrs["from_cache"] and third.loc[0, "outcomes_recorded"] == 6
-    monkeypatch.setitem(readers.READER_VERSIONS, "outcomes_open_data", 999)  # the reader changes
+    monkeypatch.setitem(
+        sources.SOURCES,
+        "ho_outcomes_open_data",
+        dataclasses.replace(sources.SOURCES["ho_outcomes_open_data"], reader_version=999),
+    )  # the reader changes
     assert not read_outcomes_open_data(path).attrs["from_cache"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.readers import LayoutError, read_pfa_recorded_crime
+from helpers.data.readers import LayoutError, read_pfa_recorded_crime
 
 COLUMNS = [
     "Financial Year",

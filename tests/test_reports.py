@@ -8,7 +8,10 @@ import subprocess
 import pandas as pd
 import pytest
 
-from helpers import config, datamode, fetch, manifest, profiles, reproduce
+from helpers.core import config, datamode
+from helpers.data import fetch, sources
+from helpers.figures import manifest
+from helpers.report import profiles, reproduce
 
 
 def row(figure, sha, mode="sample"):
@@ -85,14 +88,16 @@ def test_reproduce_end_to_end_then_verify(data_dirs):
 @pytest.mark.slow
 def test_profile_page_and_index(data_dirs):
     profiles.ensure_processed(
-        datamode.resolve("sample")
+        sources.resolve_mode("sample")
     )  # runs notebook 01 into the temporary folders
     assert (data_dirs["processed"] / "mode.json").exists()
     code, seconds = profiles.render_one("W15000002", "sample")
     page = (data_dirs["reports"] / "profiles" / "W15000002.html").read_text()
     assert "Gwent" in page and "SYNTHETIC SAMPLE" in page and "<img" in page
     index = profiles.write_index(
-        datamode.resolve("sample"), profiles.ensure_processed(datamode.resolve("sample")), seconds
+        sources.resolve_mode("sample"),
+        profiles.ensure_processed(sources.resolve_mode("sample")),
+        seconds,
     ).read_text()
     assert index.count("<tr>") == 44  # header + 43 forces
 

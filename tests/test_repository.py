@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from helpers import config
+from helpers.core import config
 
 # built from parts so that this file does not contain the paths it looks for
 MACHINE_PATH = re.compile(

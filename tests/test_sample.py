@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import config, published, readers, sample
+from helpers.core import config
+from helpers.data import readers, sample
+from helpers.reference import published
 
 
 @pytest.fixture(scope="module")

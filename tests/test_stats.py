@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
-from helpers import stats
+from helpers.analysis import statistics
 
 
 @given(
@@ -21,18 +21,18 @@ from helpers import stats
 def test_intervals_match_statsmodels(case, level):
     x, n = case
     for method, sm_method in (("wilson", "wilson"), ("exact", "beta")):
-        lower, upper = stats.proportion_ci(x, n, level, method)
+        lower, upper = statistics.proportion_ci(x, n, level, method)
         expected = proportion_confint(x, n, alpha=1 - level, method=sm_method)
         assert lower == pytest.approx(expected[0], abs=1e-9)
         assert upper == pytest.approx(expected[1], abs=1e-9)
 
 
 def test_intervals_vectorised_and_zero_trials_nan():
-    lower, upper = stats.proportion_ci([0, 3, 5], [0, 10, 5])
+    lower, upper = statistics.proportion_ci([0, 3, 5], [0, 10, 5])
     assert np.isnan(lower[0]) and np.isnan(upper[0])
     assert upper[2] == 1.0 and 0 < lower[1] < 0.3 < upper[1]
     with pytest.raises(ValueError):
-        stats.proportion_ci(6, 5)
+        statistics.proportion_ci(6, 5)
 
 
 def brute_force_limit(n: int, target: float, p: float) -> float:
@@ -50,9 +50,9 @@ def brute_force_limit(n: int, target: float, p: float) -> float:
 @pytest.mark.parametrize("target", [0.01, 0.1, 0.3, 0.55])
 @pytest.mark.parametrize("n", [1, 7, 20, 50, 333, 2000])
 def test_exact_limits_match_brute_force(n, target):
-    limits = stats.funnel_limits([n], target, levels=(0.95, 0.998)).iloc[0]
+    limits = statistics.funnel_limits([n], target, levels=(0.95, 0.998)).iloc[0]
     for level in (0.95, 0.998):
-        label = stats.level_label(level)
+        label = statistics.level_label(level)
         assert limits[f"lower_{label}"] == pytest.approx(
             np.clip(brute_force_limit(n, target, (1 - level) / 2), 0, 1), abs=1e-9
         )
@@ -62,7 +62,7 @@ def test_exact_limits_match_brute_force(n, target):
 
 
 def test_worked_example_from_the_issue():
-    limits = stats.funnel_limits([20, 50], 0.30, levels=(0.998,))
+    limits = statistics.funnel_limits([20, 50], 0.30, levels=(0.998,))
     assert limits["lower_99_8"].round(4).tolist() == [0.0015, 0.1031]
     assert limits["upper_99_8"].round(3).tolist() == [0.614, 0.499]
 
@@ -70,7 +70,7 @@ def test_worked_example_from_the_issue():
 @pytest.mark.parametrize("method", ["exact", "wilson", "arcsine"])
 def test_limits_narrow_with_trials_and_converge_to_normal(method):
     n = np.array([50, 100, 500, 1000, 5000, 20000, 100000, 1000000])
-    limits = stats.funnel_limits(n, 0.2, levels=(0.998,), method=method)
+    limits = statistics.funnel_limits(n, 0.2, levels=(0.998,), method=method)
     assert (np.diff(limits["upper_99_8"]) <= 1e-12).all()
     assert (np.diff(limits["lower_99_8"]) >= -1e-12).all()
     z = sps.norm.ppf(0.999)
@@ -79,8 +79,8 @@ def test_limits_narrow_with_trials_and_converge_to_normal(method):
 
 
 def test_tau2_widens_limits_and_clips():
-    plain = stats.funnel_limits([1000], 0.05, method="arcsine")
-    wide = stats.funnel_limits([1000], 0.05, method="arcsine", tau2=0.01)
+    plain = statistics.funnel_limits([1000], 0.05, method="arcsine")
+    wide = statistics.funnel_limits([1000], 0.05, method="arcsine", tau2=0.01)
     assert wide["upper_99_8"][0] > plain["upper_99_8"][0]
     assert wide["lower_99_8"][0] == 0.0  # clipped to [0, 1]
 
@@ -100,7 +100,7 @@ def test_no_overdispersion_gives_tau2_zero():
     zeros = 0
     for seed in range(40):
         x, n = simulate(seed)
-        result = stats.overdispersion(x, n, x.sum() / n.sum())
+        result = statistics.overdispersion(x, n, x.sum() / n.sum())
         zeros += result.tau2 == 0
     assert zeros >= 37  # the significance test keeps tau2 at 0 in (nearly) every in-control sample
 
@@ -108,10 +108,10 @@ def test_no_overdispersion_gives_tau2_zero():
 def test_overdispersion_recovers_simulated_tau2():
     tau = 0.04
     x, n = simulate(7, k=600, tau=tau)
-    untrimmed = stats.overdispersion(x, n, x.sum() / n.sum(), trim=0.0)
+    untrimmed = statistics.overdispersion(x, n, x.sum() / n.sum(), trim=0.0)
     assert untrimmed.tau2 == pytest.approx(tau**2, rel=0.2)
     assert untrimmed.phi > 5
-    trimmed = stats.overdispersion(x, n, x.sum() / n.sum())
+    trimmed = statistics.overdispersion(x, n, x.sum() / n.sum())
     assert 0.4 * tau**2 < trimmed.tau2 < tau**2  # winsorising shrinks phi, as Spiegelhalter notes
 
 
@@ -121,7 +121,7 @@ def test_compare_to_target_flags_planted_outlier_only():
     x = rng.binomial(n, 0.1)
     x[5] = int(n[5] * 0.2)  # planted: twice the rate
     frame = pd.DataFrame({"unit": [f"u{i}" for i in range(30)], "successes": x, "trials": n})
-    comparison = stats.compare_to_target(frame, "successes", "trials")
+    comparison = statistics.compare_to_target(frame, "successes", "trials")
     outside = comparison.outside(0.998)
     assert outside["unit"].tolist() == ["u5"]
     assert outside["position_99_8_adjusted"].tolist() == ["above"]
@@ -129,7 +129,7 @@ def test_compare_to_target_flags_planted_outlier_only():
 
 def test_external_target():
     frame = pd.DataFrame({"successes": [5, 200], "trials": [1000, 1000]})
-    comparison = stats.compare_to_target(frame, "successes", "trials", target=0.01)
+    comparison = statistics.compare_to_target(frame, "successes", "trials", target=0.01)
     assert comparison.target == 0.01 and comparison.target_kind == "external"
     assert comparison.table["position_99_8"].tolist() == ["within", "above"]
 
@@ -142,7 +142,7 @@ def test_trend_recovers_a_known_slope_and_flags_none_for_flat():
         for i, year in enumerate(years):
             p = 1 / (1 + np.exp(-(-2 + slope * (i - 4.5))))
             rows.append({"unit": unit, "year": year, "x": rng.binomial(20000, p), "n": 20000})
-    result = stats.trend(pd.DataFrame(rows), "x", "n", "year", unit="unit").set_index("unit")
+    result = statistics.trend(pd.DataFrame(rows), "x", "n", "year", unit="unit").set_index("unit")
     assert (
         result.loc["down", "odds_ratio_lower"]
         < np.exp(-0.1)
@@ -158,7 +158,7 @@ def test_weighted_association_matches_numpy():
     x = rng.uniform(0, 1, 50)
     y = 2 - 0.5 * x + rng.normal(0, 0.05, 50)
     w = rng.uniform(1, 3, 50)
-    fit = stats.weighted_association(x, y, w)
+    fit = statistics.weighted_association(x, y, w)
     slope = np.polyfit(x, y, 1, w=np.sqrt(w))[0]
     assert fit["slope"] == pytest.approx(slope, rel=1e-9)
     assert fit["r"] < -0.9

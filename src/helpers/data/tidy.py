@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers import config, forces, outcomes, published, readers
-from helpers.datamode import DataMode
-from helpers.outcomes import OUTCOME_CATEGORIES
+from helpers.core import config
+from helpers.core.datamode import DataMode
+from helpers.data import readers, sources
+from helpers.reference import forces, outcomes, published
+from helpers.reference.outcomes import OUTCOME_CATEGORIES
 
 
 @dataclass
@@ -33,18 +35,14 @@ def read_all(mode: DataMode, use_cache: bool = True) -> ReadResult:
     """Read every file present for the mode through the readers, with a log of what was read."""
     log_rows = []
     frames: dict[str, list[pd.DataFrame]] = {"ons_da_outcomes": [], "ho_outcomes_open_data": []}
-    reader_of = {
-        "ons_da_outcomes": readers.read_ons_da_outcomes,
-        "ho_outcomes_open_data": readers.read_outcomes_open_data,
-    }
-    for source, reader in reader_of.items():
-        for path in mode.files(source):
-            frame = reader(path, use_cache=use_cache)
-            frames[source].append(frame)
+    for source_id in frames:
+        for path in sources.source_files(mode, source_id):
+            frame = sources.SOURCES[source_id].read(path, use_cache=use_cache)
+            frames[source_id].append(frame)
             sheets = frame.attrs.get("sheets") or [frame.attrs.get("sheet", "")]
             log_rows.append(
                 {
-                    "source": source,
+                    "source": source_id,
                     "file": path.name,
                     "sha256": frame.attrs["sha256"],
                     "sheets": ", ".join(sheets),
@@ -467,3 +465,41 @@ def write_processed(tables: dict[str, pd.DataFrame], mode: DataMode) -> pd.DataF
         + "\n"
     )
     return pd.DataFrame(listing)
+
+
+class ProcessedDataMissing(FileNotFoundError):
+    """data/processed/ is empty or was made from another data mode."""
+
+
+def load_processed(expected_mode: str | None = None) -> dict[str, pd.DataFrame]:
+    """The tables notebook 01 wrote, by name, plus ``mode`` (the data mode they came from).
+
+    Raises ProcessedDataMissing when they are absent, or were made in a different data mode
+    from ``expected_mode`` ('sample' or 'official').
+    """
+    directory = config.processed_dir()
+    mode_file = directory / "mode.json"
+    if not mode_file.exists():
+        raise ProcessedDataMissing(
+            f"no processed data in {config.relative(directory)}/: run notebooks/01_clean_outcome_data.ipynb (or `make reproduce`) first"
+        )
+    mode = json.loads(mode_file.read_text())["data_mode"]
+    if expected_mode is not None and mode != expected_mode:
+        raise ProcessedDataMissing(
+            f"data/processed/ holds {mode!r} data but this notebook runs in {expected_mode!r} mode: rerun notebook 01 in {expected_mode!r} mode first"
+        )
+    tables = {}
+    for name in (
+        "da_outcomes_by_force",
+        "open_data_lens",
+        "open_data_lens_matches",
+        "open_data_force_year",
+        "coverage",
+        "read_log",
+    ):
+        path = directory / f"{name}.parquet"
+        if not path.exists():
+            raise ProcessedDataMissing(f"{config.relative(path)} is missing: rerun notebook 01")
+        tables[name] = pd.read_parquet(path)
+    tables["mode"] = mode
+    return tables

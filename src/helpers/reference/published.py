@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from helpers import config
+from helpers.core import config
 
 
 @lru_cache(maxsize=1)

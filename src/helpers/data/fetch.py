@@ -1,4 +1,4 @@
-"""Fetch and verify the official files: ``make data`` / ``python -m helpers.fetch``.
+"""Fetch and verify the official files: ``make data`` / ``python -m helpers.data.fetch``.
 
 * Files are cached in ``data/raw/<source>/`` and checked against the sha256 in the lock file
   (``data/raw/SOURCES.lock``). A verified file is never overwritten.
@@ -33,8 +33,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
-from helpers import config, sources
-from helpers.readers import sha256_file
+from helpers.core import config
+from helpers.core.hashing import sha256_file
+from helpers.data import sources
 
 #: a transport opens a URL from a byte offset: returns (chunks, total length or None, ranged)
 Transport = Callable[[str, int], tuple[Iterable[bytes], int | None, bool]]
@@ -209,7 +210,7 @@ def _obtain(
 
 
 def _accept_command(f: sources.SourceFile) -> str:
-    return f"python -m helpers.fetch fetch --only {f.source_id} --accept-new   (or: make data FETCH_ARGS='--only {f.source_id} --accept-new')"
+    return f"python -m helpers.data.fetch fetch --only {f.source_id} --accept-new   (or: make data FETCH_ARGS='--only {f.source_id} --accept-new')"
 
 
 def _record(lock: dict, f: sources.SourceFile, path: Path, url: str | None, how: str) -> None:
@@ -603,7 +604,7 @@ def _print_table(rows: list[dict[str, str]], columns: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.fetch",
+        prog="python -m helpers.data.fetch",
         description="Fetch, verify and list the official files (see helpers/fetch.py).",
     )
     parser.add_argument(

@@ -8,56 +8,16 @@ outcome 0 (not yet assigned); the alternative ``crimes_recorded`` is the sensiti
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 
-from helpers import config, forces, outcomes
-from helpers.stats import proportion_ci
+from helpers.analysis.statistics import proportion_ci
+from helpers.reference import forces, outcomes
 
 DENOMINATORS = {
     "total_outcomes": "outcomes assigned to DA-related crimes (excluding outcome 0, not yet assigned)",
     "crimes_recorded": "DA-related crimes recorded",
 }
-
-
-class ProcessedDataMissing(FileNotFoundError):
-    """data/processed/ is empty or was made from another data mode."""
-
-
-def load_processed(expected_mode: str | None = None) -> dict[str, pd.DataFrame]:
-    """The tables notebook 01 wrote, by name, plus ``mode`` (the data mode they came from).
-
-    Raises ProcessedDataMissing when they are absent, or were made in a different data mode
-    from ``expected_mode`` ('sample' or 'official').
-    """
-    directory = config.processed_dir()
-    mode_file = directory / "mode.json"
-    if not mode_file.exists():
-        raise ProcessedDataMissing(
-            f"no processed data in {config.relative(directory)}/: run notebooks/01_clean_outcome_data.ipynb (or `make reproduce`) first"
-        )
-    mode = json.loads(mode_file.read_text())["data_mode"]
-    if expected_mode is not None and mode != expected_mode:
-        raise ProcessedDataMissing(
-            f"data/processed/ holds {mode!r} data but this notebook runs in {expected_mode!r} mode: rerun notebook 01 in {expected_mode!r} mode first"
-        )
-    tables = {}
-    for name in (
-        "da_outcomes_by_force",
-        "open_data_lens",
-        "open_data_lens_matches",
-        "open_data_force_year",
-        "coverage",
-        "read_log",
-    ):
-        path = directory / f"{name}.parquet"
-        if not path.exists():
-            raise ProcessedDataMissing(f"{config.relative(path)} is missing: rerun notebook 01")
-        tables[name] = pd.read_parquet(path)
-    tables["mode"] = mode
-    return tables
 
 
 def _with_ci(table: pd.DataFrame) -> pd.DataFrame:
@@ -199,34 +159,3 @@ def outcome_mix(da: pd.DataFrame, force_code: str, year: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def format_table(
-    table: pd.DataFrame,
-    percent: tuple[str, ...] = (),
-    integer: tuple[str, ...] = (),
-    decimals: dict[str, int] | None = None,
-    pct_decimals: int = 1,
-) -> pd.DataFrame:
-    """A copy with stable text formatting for display (percentages, thousands separators), so that
-    committed notebook outputs compare exactly."""
-    out = table.copy()
-    for column in percent:
-        out[column] = out[column].map(
-            lambda v: "" if pd.isna(v) else f"{100 * v:.{pct_decimals}f}%"
-        )
-    for column in integer:
-        out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-    for column, places in (decimals or {}).items():
-        out[column] = out[column].map(lambda v, p=places: "" if pd.isna(v) else f"{v:.{p}f}")
-    return out.reset_index(drop=True)
-
-
-def pct(value: float, decimals: int = 1) -> str:
-    """0.1234 -> '12.3%' (for prose)."""
-    return "n/a" if value is None or pd.isna(value) else f"{100 * value:.{decimals}f}%"
-
-
-def count(value: float) -> str:
-    """12345.0 -> '12,345' (for prose)."""
-    return "n/a" if value is None or pd.isna(value) else f"{value:,.0f}"

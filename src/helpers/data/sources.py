@@ -3,10 +3,13 @@ hash to, which years it covers and which reader parses it.
 
 Three layers, later ones winning:
 
-1. ``SOURCES`` below: the source-level facts (publisher, title, landing page, licence, reader,
-   link titles used to find the files on the landing page).
+1. ``SOURCES`` below: the source-level facts (publisher, title, landing page, licence, link
+   titles used to find the files on the landing page) and how its files are read: the parser, the
+   pandera schema, the reader version (the parquet cache is keyed by it: bump it whenever a
+   parser's output changes), the file pattern and whether the notebooks need the source. Every
+   other module derives these from here (``Source.read``, ``source_files``, ``resolve_mode``).
 2. ``data/raw/SOURCES.lock`` (committed): one entry per file (``<source id>:<file key>``) with
-   file name, URL, sha256, size, years and who recorded them. ``helpers.fetch --accept-new``
+   file name, URL, sha256, size, years and who recorded them. ``helpers.data.fetch --accept-new``
    is the only writer.
 3. ``sources.override.toml`` (optional, not committed; ``DA_SOURCES_OVERRIDE`` points elsewhere):
    a user adds or overrides a file's URL and checksum without touching code, e.g. the ONS table
@@ -17,11 +20,18 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from helpers import config
+import pandas as pd
+
+from helpers.core import config
+from helpers.core.datamode import MODES, DataMode, OfficialDataMissing
+from helpers.data import schemas
+from helpers.data.readers import ons_da, open_data, pfa
+from helpers.data.readers.common import cached_read
 
 OGL = "Open Government Licence v3.0"
 
@@ -56,10 +66,34 @@ class Source:
     landing_page: str
     licence: str
     years: str
-    reader: str
+    parse: Callable[[Path], pd.DataFrame] | None
+    schema: object | None
+    reader_version: int
+    file_pattern: str
+    required: bool
     link_title_pattern: str | None = None
     notes: str = ""
     files: tuple[SourceFile, ...] = field(default_factory=tuple)
+
+    @property
+    def reader(self) -> str | None:
+        """The dotted name of the parser, or None for a source without one."""
+        return None if self.parse is None else f"{self.parse.__module__}.{self.parse.__name__}"
+
+    def read(
+        self,
+        path: Path | str,
+        use_cache: bool = True,
+        parse: Callable[[Path], pd.DataFrame] | None = None,
+    ) -> pd.DataFrame:
+        """Read one file of this source: parsed, validated against the schema, cached by the
+        file's sha256 and ``reader_version`` (``helpers.data.readers.common.cached_read``).
+        Raises ``LayoutError`` (from the parser) or a pandera error; ValueError for a source
+        with no parser."""
+        parse = parse or self.parse
+        if parse is None:
+            raise ValueError(f"source {self.id!r} has no reader")
+        return cached_read(self.id, self.reader_version, self.schema, Path(path), parse, use_cache)
 
 
 SOURCES: dict[str, Source] = {
@@ -72,7 +106,11 @@ SOURCES: dict[str, Source] = {
             landing_page="https://www.gov.uk/government/statistical-data-sets/police-recorded-crime-and-outcomes-open-data-tables",
             licence=OGL,
             years="2014/15 to 2025/26 (one xlsx per financial year)",
-            reader="helpers.readers.read_outcomes_open_data",
+            parse=open_data.parse_outcomes_open_data,
+            schema=schemas.OUTCOMES_OPEN_DATA,
+            reader_version=3,
+            file_pattern="*.xlsx",
+            required=True,
             link_title_pattern=r"^outcomes open data year ending march (?P<year>\d{4})$",
             notes="No domestic abuse flag. Offence-level lenses and all-crime context only.",
         ),
@@ -83,20 +121,13 @@ SOURCES: dict[str, Source] = {
             landing_page="https://www.gov.uk/government/statistical-data-sets/police-recorded-crime-and-outcomes-open-data-tables",
             licence=OGL,
             years="2012/13 to 2025/26 (one sheet per year)",
-            reader="helpers.readers.read_pfa_recorded_crime",
+            parse=pfa.parse_pfa_recorded_crime,
+            schema=schemas.PFA_RECORDED_CRIME,
+            reader_version=1,
+            file_pattern="*.ods",
+            required=False,
             link_title_pattern=r"^police recorded crime open data police force area tables year ending march 2013 onwards$",
             notes="ODS of about 14 MB whose content expands to about 359 MB; counts of offences, not outcomes.",
-        ),
-        Source(
-            id="ho_supplementary_outcomes_metrics",
-            publisher="Home Office",
-            title="Supplementary crime outcomes metrics",
-            landing_page="https://www.gov.uk/government/statistical-data-sets/police-recorded-crime-and-outcomes-open-data-tables",
-            licence=OGL,
-            years="rolling annual metrics by force",
-            reader="(no reader yet: layout LIKELY only; see docs/data_log.md)",
-            link_title_pattern=r"^supplementary crime outcomes metrics$",
-            notes="Whether a domestic abuse offence level exists is unknown; treat it as absent.",
         ),
         Source(
             id="ons_da_outcomes",
@@ -105,7 +136,11 @@ SOURCES: dict[str, Source] = {
             landing_page="https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/articles/domesticabuseandthecriminaljusticesystemenglandandwales/november2020",
             licence=OGL,
             years="years ending March 2016 onwards (editions vary)",
-            reader="helpers.readers.read_ons_da_outcomes",
+            parse=ons_da.parse_ons_da_outcomes,
+            schema=schemas.ONS_DA_OUTCOMES,
+            reader_version=2,
+            file_pattern="*.xls*",
+            required=True,
             notes="Exact file URLs are not known here: add them in sources.override.toml (see README).",
         ),
     ]
@@ -195,3 +230,62 @@ def all_files(sources: dict[str, Source] | None = None) -> list[SourceFile]:
     """Every registered file, sorted by source and key."""
     sources = sources or registry()
     return [f for s in sources.values() for f in s.files]
+
+
+# ------------------------------------------------------------------------------------------
+# which files a data mode reads
+# ------------------------------------------------------------------------------------------
+
+
+def required_sources() -> list[str]:
+    """Ids of the sources the notebooks need (``required=True``), in registry order."""
+    return [s.id for s in SOURCES.values() if s.required]
+
+
+def source_files(mode: DataMode, source_id: str) -> list[Path]:
+    """The files of one source present in the mode's folder (``<root>/<source id>/``) that match
+    the source's file pattern, sorted by name (hidden files skipped)."""
+    folder = mode.root / source_id
+    pattern = SOURCES[source_id].file_pattern
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
+
+
+def missing_official_sources(raw: Path | None = None) -> list[str]:
+    """Required sources with no file matching their pattern in ``data/raw/<source>/``."""
+    raw = raw or config.raw_dir()
+    return [s for s in required_sources() if not any((raw / s).glob(SOURCES[s].file_pattern))]
+
+
+def resolve_mode(requested: str = "auto") -> DataMode:
+    """Resolve the requested data mode to a ``DataMode``.
+
+    'auto' uses the official files when every required source (``required_sources``) has at
+    least one file in ``data/raw/<source>/`` and otherwise the shipped synthetic sample, saying
+    which and why; 'official' insists on the official files and raises ``OfficialDataMissing``
+    naming the missing sources and the two ways forward; 'sample' uses the sample. Any other
+    value raises ValueError.
+    """
+    requested = str(requested).strip().lower()
+    if requested not in MODES:
+        raise ValueError(f"DATA must be one of {MODES}, not {requested!r}")
+    raw = config.raw_dir()
+    missing = missing_official_sources(raw)
+    if requested == "sample":
+        return DataMode(
+            "sample", requested, config.SAMPLE_DIR, "the synthetic sample was asked for"
+        )
+    if not missing:
+        return DataMode("official", requested, raw, "every required official source is present")
+    if requested == "official":
+        raise OfficialDataMissing(
+            f"DATA='official' but no file was found for {missing} in {config.relative(raw)}/. Two ways "
+            "forward: connect to the internet and run `make data`, or point DA_DATA_MIRROR at a folder "
+            "or URL holding the files and run `make data`. ONS table URLs can be set in "
+            "sources.override.toml (see README)."
+        )
+    return DataMode(
+        "sample",
+        requested,
+        config.SAMPLE_DIR,
+        f"official files missing for {missing}, so the synthetic sample is used",
+    )

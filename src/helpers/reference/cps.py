@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from helpers import published
+from helpers.reference import published
 
 #: measure -> published figure ids (England and Wales, domestic abuse, CPS)
 CPS_SERIES: dict[str, list[str]] = {

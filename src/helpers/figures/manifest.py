@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import config
+from helpers.core import config
 
 MANIFEST = Path("reports") / "figures" / "MANIFEST.csv"
 
@@ -72,7 +72,7 @@ def verify(fresh_path: Path | None = None, against: Path | None = None) -> list[
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.manifest", description=__doc__.splitlines()[0]
+        prog="python -m helpers.figures.manifest", description=__doc__.splitlines()[0]
     )
     parser.add_argument("command", choices=["verify"])
     parser.add_argument(

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from helpers import config
+from helpers.core import config
 
 #: number of territorial police force areas in England and Wales
 N_TERRITORIAL_FORCES = 43

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from helpers.outcomes import OUTCOME_CATEGORIES, TOTAL_CATEGORIES
+from helpers.reference.outcomes import OUTCOME_CATEGORIES, TOTAL_CATEGORIES
 
 FINANCIAL_YEAR_PATTERN = r"^\d{4}/\d{2}$"
 FORCE_CODE_PATTERN = r"^(E23\d{6}|W15\d{6}|NT-[A-Z]+)$"

@@ -1,6 +1,6 @@
 """``make reproduce``: official files (or the sample) -> every numbered notebook -> reports/.
 
-1. Data: with DATA=auto or official, run ``helpers.fetch`` (mirror first, then the official URLs).
+1. Data: with DATA=auto or official, run ``helpers.data.fetch`` (mirror first, then the official URLs).
    DATA=auto falls back to the shipped synthetic sample when the official files cannot be had and
    says so; DATA=official stops with the offline message; DATA=sample skips fetching.
 2. Execute every numbered notebook with papermill into ``reports/notebooks/`` (the sources in
@@ -22,7 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import config, datamode
+from helpers.core import config, datamode
+from helpers.data import sources
 
 PACKAGES = [
     "pandas",
@@ -50,7 +51,7 @@ def numbered_notebooks() -> list[Path]:
 def resolve_data(requested: str, fetch_first: bool = True) -> datamode.DataMode:
     """Fetch when asked, then resolve the mode (see module docstring)."""
     if requested in ("auto", "official") and fetch_first:
-        from helpers import fetch
+        from helpers.data import fetch
 
         print(
             f"[reproduce] DATA={requested}: fetching the official files (mirror first if DA_DATA_MIRROR is set)...",
@@ -69,7 +70,7 @@ def resolve_data(requested: str, fetch_first: bool = True) -> datamode.DataMode:
                 f"[reproduce] official files not available:\n{message}\n[reproduce] falling back to the synthetic sample.",
                 flush=True,
             )
-    return datamode.resolve(requested)
+    return sources.resolve_mode(requested)
 
 
 def execute(notebook: Path, output: Path, parameters: dict, log_output: bool = False) -> None:
@@ -238,7 +239,7 @@ def refresh_sources() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.reproduce", description=__doc__.splitlines()[0]
+        prog="python -m helpers.report.reproduce", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--data", default="auto", choices=datamode.MODES)
     parser.add_argument(

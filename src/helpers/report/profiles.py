@@ -16,8 +16,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from helpers import analysis, config, datamode, forces, profile
-from helpers.reproduce import STYLE, execute, to_html
+from helpers.analysis import profile, rates
+from helpers.core import config, datamode
+from helpers.data import sources
+from helpers.reference import forces
+from helpers.report.reproduce import STYLE, execute, to_html
 
 PROFILE_NOTEBOOK = "04_force_profile.ipynb"
 
@@ -40,13 +43,13 @@ def render_one(code: str, mode_name: str) -> tuple[str, float]:
 def ensure_processed(mode: datamode.DataMode) -> dict:
     """The processed tables for this mode, running notebook 01 once if they are missing."""
     try:
-        return analysis.load_processed(mode.name)
-    except analysis.ProcessedDataMissing as error:
+        return rates.load_processed(mode.name)
+    except rates.ProcessedDataMissing as error:
         print(f"[profiles] {error}; running notebook 01 first", flush=True)
         target = config.reports_dir() / "notebooks" / "01_clean_outcome_data.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         execute(config.NOTEBOOKS_DIR / "01_clean_outcome_data.ipynb", target, {"DATA": mode.name})
-        return analysis.load_processed(mode.name)
+        return rates.load_processed(mode.name)
 
 
 def write_index(mode: datamode.DataMode, processed: dict, seconds: float) -> Path:
@@ -57,7 +60,7 @@ def write_index(mode: datamode.DataMode, processed: dict, seconds: float) -> Pat
         cr, o16, charge = (built.rates.iloc[i] for i in range(3))
         rows.append(
             f"<tr><td><a href='{code}.html'>{esc(name)}</a></td><td>{code}</td><td>{esc(built.year)}</td>"
-            f"<td>{analysis.pct(cr['force_rate'], 2)}</td><td>{esc(cr['position'])}</td><td>{analysis.pct(o16['force_rate'])}</td><td>{esc(o16['position'])}</td><td>{analysis.pct(charge['force_rate'])}</td></tr>"
+            f"<td>{rates.pct(cr['force_rate'], 2)}</td><td>{esc(cr['position'])}</td><td>{rates.pct(o16['force_rate'])}</td><td>{esc(o16['position'])}</td><td>{rates.pct(charge['force_rate'])}</td></tr>"
         )
     banner_class = "synthetic" if mode.synthetic else "official"
     text = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Force profiles</title><style>{STYLE}</style></head><body>
@@ -76,7 +79,7 @@ def render_all(requested: str = "auto", workers: int | None = None) -> Path:
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
-    mode = datamode.resolve(requested)
+    mode = sources.resolve_mode(requested)
     print(f"[profiles] {mode.banner()}", flush=True)
     processed = ensure_processed(mode)
     codes = forces.territorial_codes()
@@ -102,7 +105,7 @@ def render_all(requested: str = "auto", workers: int | None = None) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.profiles", description=__doc__.splitlines()[0]
+        prog="python -m helpers.report.profiles", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--data", default="auto", choices=datamode.MODES)
     parser.add_argument("--workers", type=int, default=None)

@@ -6,7 +6,7 @@ national figures from ``data/raw/published/`` (named below by their ids); force 
 differences and every force-level number are random draws. Every table and figure made from
 them carries a synthetic-sample mark.
 
-Run ``python -m helpers.sample`` (or ``make sample``) to regenerate ``data/sample/``; the same
+Run ``python -m helpers.data.sample`` (or ``make sample``) to regenerate ``data/sample/``; the same
 seed gives the same parsed content.
 
 What is written:
@@ -33,7 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import config, forces, outcomes, published
+from helpers.core import config
+from helpers.reference import forces, outcomes, published
 
 SAMPLE_SEED = 20_261_122
 SYNTHETIC_LABEL = "SYNTHETIC SAMPLE - not real data"

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from helpers import config
+from helpers.core import config
 
 #: outcome types that exist in the main open-data files (1a/2a/3a live only in a separate file)
 VALID_OUTCOME_TYPES: frozenset[int] = frozenset(range(0, 23))

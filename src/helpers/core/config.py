@@ -9,7 +9,7 @@ test or a user with files elsewhere can point the code at them without editing a
 ``DA_PROCESSED_DIR``  tidy outputs of notebook 01 (default ``<data>/processed``)
 ``DA_CACHE_DIR``      parquet cache of parsed files (default ``<data>/cache``)
 ``DA_REPORTS_DIR``    figures, executed notebooks and HTML (default ``<root>/reports``)
-``DA_DATA_MIRROR``    a folder or URL holding copies of the official files (see helpers.fetch)
+``DA_DATA_MIRROR``    a folder or URL holding copies of the official files (see helpers.data.fetch)
 
 Shipped, versioned material (reference lookups, the transcribed published figures, the
 synthetic sample) always comes from the project itself and is not overridable.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT: Path = Path(__file__).resolve().parents[2]
+PROJECT_ROOT: Path = Path(__file__).resolve().parents[3]
 
 #: shipped lookups (police force areas, outcome types, force grid)
 REFERENCE_DIR: Path = PROJECT_ROOT / "data" / "reference"

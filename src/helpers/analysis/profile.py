@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from helpers import analysis, forces, stats
-from helpers.analysis import count, pct
+from helpers.analysis import rates, statistics
+from helpers.reference import forces
 
 #: the measures a profile shows: key -> (numerator category, label, which way the guidance points)
 MEASURES = {
@@ -33,20 +32,11 @@ class ForceProfile:
     year: str
     mix: pd.DataFrame
     rates: pd.DataFrame
-    comparisons: dict[str, stats.Comparison]
+    comparisons: dict[str, statistics.Comparison]
     trends: pd.DataFrame
     series: dict[str, pd.DataFrame]
     national: dict[str, pd.DataFrame]
-    sentences: list[str]
-
-
-def _position_text(position: str, label: str) -> str:
-    return {
-        "above": f"above the {label} limits: higher than chance and ordinary variation between forces explain",
-        "below": f"below the {label} limits: lower than chance and ordinary variation between forces explain",
-        "within": f"within the {label} limits: not distinguishable from the national rate",
-        "no data": "no data",
-    }[position]
+    excluded_years: list[str]
 
 
 def build_profile(
@@ -63,12 +53,14 @@ def build_profile(
     if available.empty:
         raise ValueError(f"{name}: no year with data in the processed DA table")
     year = str(sorted(available)[-1])
-    label = stats.level_label(level)
+    label = statistics.level_label(level)
     rows, comparisons, trend_rows, series, national = [], {}, [], {}, {}
     for key, (category, measure_label, guidance) in MEASURES.items():
-        rates = analysis.force_rates(da, category, denominator)
-        latest = rates[rates["financial_year"] == year].reset_index(drop=True)
-        comparison = stats.compare_to_target(latest, "successes", "trials", levels=(0.95, level))
+        measure_rates = rates.force_rates(da, category, denominator)
+        latest = measure_rates[measure_rates["financial_year"] == year].reset_index(drop=True)
+        comparison = statistics.compare_to_target(
+            latest, "successes", "trials", levels=(0.95, level)
+        )
         comparisons[key] = comparison
         own = comparison.table[comparison.table["force_code"] == force_code].iloc[0]
         rank = int((latest["rate"] > own["rate"]).sum()) + 1
@@ -85,10 +77,12 @@ def build_profile(
                 "position": own[f"position_{label}_adjusted"],
             }
         )
-        own_series = rates[rates["force_code"] == force_code].sort_values("financial_year")
+        own_series = measure_rates[measure_rates["force_code"] == force_code].sort_values(
+            "financial_year"
+        )
         series[key] = own_series
-        national[key] = analysis.national_rates(da, category, denominator)
-        fitted = stats.trend(own_series, "successes", "trials", "financial_year").iloc[0]
+        national[key] = rates.national_rates(da, category, denominator)
+        fitted = statistics.trend(own_series, "successes", "trials", "financial_year").iloc[0]
         movement = {"falling": "falling", "rising": "rising"}.get(
             fitted["direction"], fitted["direction"]
         )
@@ -110,28 +104,10 @@ def build_profile(
         )
     rates_table = pd.DataFrame(rows)
     trends = pd.DataFrame(trend_rows)
-    mix = analysis.outcome_mix(da, force_code, year)
-    cr, o16, charge = rates_table.iloc[0], rates_table.iloc[1], rates_table.iloc[2]
-    sentences = [
-        f"In {year}, {name} closed {count(cr['count'])} domestic abuse-related crimes with a community resolution: {pct(cr['force_rate'], 2)} of its {count(cr['denominator'])} outcomes assigned "
-        f"(95% interval {pct(cr['ci_lower'], 2)} to {pct(cr['ci_upper'], 2)}), against {pct(cr['national_rate'], 2)} nationally. That puts it {_position_text(cr['position'], '99.8%')}, "
-        f"ranked {cr['rank_highest_first']} from the highest.",
-        f"{pct(o16['force_rate'])} of its outcomes were closures because the victim did not support action (outcome 16; national {pct(o16['national_rate'])}), "
-        f"{_position_text(o16['position'], '99.8%')}. Its charge rate was {pct(charge['force_rate'])} (national {pct(charge['national_rate'])}).",
-    ]
-    for row in trends.itertuples(index=False):
-        if np.isfinite(row.pp_change_per_year):
-            sentences.append(
-                f"Over {row.years} years its {row.measure} changed by {row.pp_change_per_year:+.2f} percentage points a year "
-                f"(95% interval {row.pp_change_lower:+.2f} to {row.pp_change_upper:+.2f}): {row.direction}, {row.relative_to_guidance}."
-            )
+    mix = rates.outcome_mix(da, force_code, year)
     excluded = da[(da["force_code"] == force_code) & da["excluded"]]["financial_year"].tolist()
-    if excluded:
-        sentences.append(
-            f"The publisher left {name} out of the table for {', '.join(excluded)}; those years are missing from its trends."
-        )
     return ForceProfile(
-        force_code, name, year, mix, rates_table, comparisons, trends, series, national, sentences
+        force_code, name, year, mix, rates_table, comparisons, trends, series, national, excluded
     )
 
 

@@ -1,0 +1,1 @@
+"""Core: paths (``config``), the data mode (``datamode``) and file checksums (``hashing``)."""

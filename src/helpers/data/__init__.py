@@ -1,0 +1,1 @@
+"""Data: the source registry (``sources``), fetching (``fetch``), one reader per official layout (``readers``), schemas, the synthetic sample (``sample``) and the tidy stage (``tidy``: raw -> ``data/processed/``)."""

@@ -1,0 +1,226 @@
+"""What every reader shares: the layout error, header and year normalisation, sheet access (calamine,
+or csv), and the parquet cache keyed by the file's sha256 and the reader version."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.core import config
+from helpers.core.hashing import sha256_file
+
+
+class LayoutError(ValueError):
+    """An official file is not in the layout the reader knows. The message says what was
+    expected, what was found and where (sheet, column, row, value)."""
+
+
+def normalise_header(text: object) -> str:
+    """Header text for matching: newlines unwrapped, ``[note N]``/``[x]`` and footnote digits
+    stripped, lower case, non-alphanumerics to single spaces."""
+    value = "" if text is None else str(text)
+    value = re.sub(r"\[[^\]]*\]", " ", value)  # [note 1], [x], [r]
+    value = value.replace("\u2013", "-").replace("\u2014", "-").lower()
+    value = re.sub(r"[^a-z0-9%]+", " ", value)
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def normalise_sheet_name(name: str) -> str:
+    """Sheet name for matching: lower case, only ``[a-z0-9]`` kept."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter for a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def normalise_financial_year(value: object) -> str:
+    """'2014/15', '2014-15', '2014_15', '2014/2015' (or 'year ending March 2015') -> '2014/15'."""
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})\s*[/\-_ ]\s*(\d{2}|\d{4})", text)
+    if match:
+        start, end = int(match.group(1)), match.group(2)
+        end_full = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+        if len(end) == 2 and end_full < start:
+            end_full += 100
+        if end_full != start + 1:
+            raise ValueError(f"financial year {text!r} does not span consecutive years")
+        return f"{start}/{end_full % 100:02d}"
+    match = re.search(r"year ending march\s+(\d{4})", text, flags=re.IGNORECASE)
+    if match:
+        end = int(match.group(1))
+        return f"{end - 1}/{end % 100:02d}"
+    raise ValueError(
+        f"not a financial year: {text!r} (expected like '2014/15', '2014-15', '2014/2015')"
+    )
+
+
+def parse_quarter(value: object) -> int:
+    """1, 1.0, '1', 'Q1', 'Quarter 1' -> 1."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1 <= int(value) <= 4:
+            return int(value)
+        raise ValueError(f"not a quarter: {value!r}")
+    match = re.fullmatch(r"(?:q|quarter)?\s*([1-4])(?:\.0)?", str(value).strip().lower())
+    if not match:
+        raise ValueError(f"not a quarter: {value!r} (expected 1-4, 'Q1'-'Q4' or 'Quarter 1')")
+    return int(match.group(1))
+
+
+def code_text(value: object) -> str:
+    """Offence codes are text ('8L', '105A', '1/4.1/4.10/4.2'); a number stored by Excel becomes
+    its integer text ('86.0' -> '86')."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+# ------------------------------------------------------------------------------------------
+# raw workbook access
+# ------------------------------------------------------------------------------------------
+
+
+def sheet_names(path: Path | str) -> list[str]:
+    """Sheet names of a workbook (xlsx, xls, ods) in file order; a CSV has one, 'csv'."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return ["csv"]
+    from python_calamine import CalamineWorkbook
+
+    return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+
+
+def read_sheet_rows(path: Path | str, sheet: str, nrows: int | None = None) -> list[list[object]]:
+    """The cells of one sheet as a list of rows (empty cells as ``None``), read with calamine."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = []
+            for i, row in enumerate(csv.reader(handle)):
+                if nrows is not None and i >= nrows:
+                    break
+                rows.append([cell if cell != "" else None for cell in row])
+            return rows
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    # calamine gives "" for empty cells; every parser below treats "" and None alike
+    return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
+
+
+# ------------------------------------------------------------------------------------------
+# parquet cache keyed by file sha256 and reader version
+# ------------------------------------------------------------------------------------------
+
+
+def cached_read(
+    source_id: str,
+    reader_version: int,
+    schema,
+    path: Path,
+    parse: Callable[[Path], pd.DataFrame],
+    use_cache: bool,
+) -> pd.DataFrame:
+    """Parse ``path`` with ``parse``, validate against the pandera ``schema``, and cache the result
+    as parquet in ``config.cache_dir()`` keyed by the file's sha256 and ``reader_version`` (both
+    from the source registry, ``helpers.data.sources``), so a rerun reads nothing twice.
+
+    ``attrs`` of the result: file name, sha256, reader (the source id), reader version, whatever
+    the parser set, and ``from_cache``. Raises what the parser or the schema raises.
+    """
+    digest = sha256_file(path)
+    info = {
+        "file": path.name,
+        "sha256": digest,
+        "reader": source_id,
+        "reader_version": reader_version,
+    }
+    cache_file = config.cache_dir() / f"{source_id}-v{reader_version}-{digest[:24]}.parquet"
+    meta_file = cache_file.with_suffix(".json")
+    if use_cache and cache_file.exists() and meta_file.exists():
+        frame = pd.read_parquet(cache_file)
+        frame = _restore_dtypes(frame, schema)
+        schema.validate(frame)
+        frame.attrs = {**json.loads(meta_file.read_text()), "from_cache": True}
+        return frame
+    frame = parse(path)
+    frame = schema.validate(frame)
+    attrs = {**info, **frame.attrs}
+    frame.attrs = {**attrs, "from_cache": False}
+    if use_cache:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(".tmp")
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(cache_file)
+        meta_file.write_text(json.dumps(attrs, sort_keys=True, indent=1))
+    return frame
+
+
+def _restore_dtypes(frame: pd.DataFrame, schema) -> pd.DataFrame:
+    for name, column in schema.columns.items():
+        dtype = str(column.dtype)
+        if dtype in {"int8", "Int64", "bool", "float64"} and str(frame[name].dtype) != dtype:
+            frame[name] = frame[name].astype(dtype)
+    return frame
+
+
+def parse_counts(
+    values: Iterable[object], where: str, excel_rows: np.ndarray
+) -> tuple[pd.Series, np.ndarray]:
+    """Counts to nullable integers. Every 'N/A...' or 'NA' spelling and blanks become missing;
+    'N/A - data not provided' is flagged (second return value). Negative corrections are kept.
+    Anything else raises LayoutError naming the row and value."""
+    raw = pd.Series(values, dtype=object)
+    numbers = pd.to_numeric(raw, errors="coerce")
+    not_provided = np.zeros(len(raw), dtype=bool)
+    text_positions = np.flatnonzero(numbers.isna().to_numpy() & raw.notna().to_numpy())
+    if len(text_positions):
+        text = raw.iloc[text_positions].astype(str).str.strip().str.lower()
+        for value in text.unique():
+            if value == "" or value.startswith("n/a") or value == "na" or value.startswith("na "):
+                if "not provided" in value:
+                    not_provided[text_positions[(text == value).to_numpy()]] = True
+                continue
+            position = text_positions[(text == value).to_numpy()][0]
+            raise LayoutError(
+                f"{where}, row {excel_rows[position]}: value {raw.iloc[position]!r} is not a count "
+                "or a known marker ('N/A - Offence code expired', 'N/A', 'NA', 'N/A - data not "
+                "provided'). The Home Office may have added a new marker."
+            )
+    fractional = numbers.notna() & (numbers % 1 != 0)
+    if fractional.any():
+        position = int(np.flatnonzero(fractional.to_numpy())[0])
+        raise LayoutError(
+            f"{where}, row {excel_rows[position]}: count {raw.iloc[position]!r} is not a whole number"
+        )
+    return numbers.round().astype("Int64"), not_provided
+
+
+def parse_unique(
+    values: pd.Series, parser: Callable[[object], object], where: str, excel_rows: np.ndarray
+) -> pd.Series:
+    """Apply ``parser`` to each distinct value once; a failure names the first row holding it."""
+    mapping = {}
+    for value in pd.unique(values):
+        try:
+            mapping[value] = parser(value)
+        except (ValueError, TypeError) as error:
+            position = (
+                int(np.flatnonzero((values == value).to_numpy())[0])
+                if value is not None
+                else int(np.flatnonzero(values.isna().to_numpy())[0])
+            )
+            raise LayoutError(f"{where}, row {excel_rows[position]}: {error}") from None
+    return values.map(mapping)
