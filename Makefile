@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: help setup data sample reproduce profiles verify test unit notebooks refresh lint format lab bench lock clean distclean
+.PHONY: help setup data sample processed reproduce profiles verify test unit notebooks refresh lint format lab bench lock clean distclean
 
 help: ## list the verbs with what they do
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ data: setup ## fetch and verify the official files into data/raw (uses DA_DATA_M
 
 sample: setup ## regenerate the synthetic sample in data/sample (not real data)
 	$(BIN)/python -m helpers.data.sample
+
+processed: setup ## the tidy stage: raw files -> validated -> data/processed/ (skipped when inputs are unchanged)
+	$(BIN)/python -m helpers.data.tidy --data $(DATA)
 
 reproduce: setup ## data + every numbered notebook -> reports/ (HTML, figures, manifest, index)
 	$(BIN)/python -m helpers.report.reproduce --data $(DATA)

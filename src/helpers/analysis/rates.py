@@ -31,21 +31,31 @@ def _with_ci(table: pd.DataFrame) -> pd.DataFrame:
 def force_rates(
     da: pd.DataFrame, numerator: str | list[str], denominator: str = "total_outcomes"
 ) -> pd.DataFrame:
-    """Per force and year: successes (the numerator categories summed), trials (the denominator),
-    rate and its 95% Wilson interval. Force-years ONS left out are dropped."""
+    """Per force and year with data: successes (the numerator categories summed), trials (the
+    denominator), rate and its 95% Wilson interval.
+
+    In: the processed DA table (one row per force-year). Out: financial_year, force_code,
+    force_name, country, successes, trials (counts of crimes), rate (proportion), ci_lower,
+    ci_upper, sorted by year and force. A force-year has no row when the publisher left it out
+    (``excluded``), when any numerator category or the denominator is missing (suppressed: a
+    missing count is never read as zero) or when the denominator is not positive (nothing
+    supplied). ``national_rates`` counts those forces as left out.
+    """
     numerators = [numerator] if isinstance(numerator, str) else list(numerator)
     present = da[~da["excluded"]].copy()
     table = present[["financial_year", "force_code", "force_name", "country"]].copy()
-    table["successes"] = present[numerators].sum(axis=1).astype(float)
+    table["successes"] = present[numerators].sum(axis=1, min_count=len(numerators)).astype(float)
     table["trials"] = present[denominator].astype(float)
-    table = table[table["trials"].notna()]
+    table = table[table["successes"].notna() & table["trials"].notna() & (table["trials"] > 0)]
     return _with_ci(table).sort_values(["financial_year", "force_code"]).reset_index(drop=True)
 
 
 def national_rates(
     da: pd.DataFrame, numerator: str | list[str], denominator: str = "total_outcomes"
 ) -> pd.DataFrame:
-    """Per year, over the forces present: successes, trials, rate with 95% interval, forces."""
+    """Per year, over the forces with data (``force_rates``): successes, trials, rate with its
+    95% interval, ``forces`` (with data) and ``forces_left_out`` (of the 43 police force areas,
+    those without data that year: left out of both numerator and denominator)."""
     rates = force_rates(da, numerator, denominator)
     national = (
         rates.groupby("financial_year")
@@ -54,8 +64,12 @@ def national_rates(
             trials=("trials", "sum"),
             forces=("force_code", "nunique"),
         )
+        .reindex(sorted(da["financial_year"].unique()))
+        .rename_axis("financial_year")
         .reset_index()
     )
+    national["forces"] = national["forces"].fillna(0).astype(int)
+    national["forces_left_out"] = forces.N_TERRITORIAL_FORCES - national["forces"]
     return _with_ci(national)
 
 
@@ -159,3 +173,33 @@ def outcome_mix(da: pd.DataFrame, force_code: str, year: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def lens_summary(frames: dict[tuple[str, str], pd.DataFrame], lenses: dict) -> pd.DataFrame:
+    """One row per (offence lens, measure) with data: the pooled rate over forces, the number of
+    forces and the lowest and highest force rate. ``frames``: (lens, measure) -> ``lens_rates``
+    output for one year; ``lenses``: ``outcomes.OFFENCE_LENSES`` (for the labels)."""
+    rows = [
+        {
+            "offences": lenses[lens]["label"],
+            "measure": measure,
+            "national_rate": frame["successes"].sum() / frame["trials"].sum(),
+            "forces": frame["force_code"].nunique(),
+            "lowest_force": frame["rate"].min(),
+            "highest_force": frame["rate"].max(),
+        }
+        for (lens, measure), frame in frames.items()
+        if len(frame)
+    ]
+    return pd.DataFrame(rows)
+
+
+def lens_pair(
+    frames: dict[tuple[str, str], pd.DataFrame], lens: str, x: str, y: str
+) -> pd.DataFrame:
+    """Per force of one lens: ``rate_x`` (measure ``x``), ``rate_y`` (measure ``y``) and the
+    trials of ``x``, with the force name and label; forces must match one to one."""
+    left = frames[(lens, x)][["force_code", "rate", "trials"]].rename(columns={"rate": "rate_x"})
+    right = frames[(lens, y)][["force_code", "rate"]].rename(columns={"rate": "rate_y"})
+    pair = left.merge(right, on="force_code", validate="1:1")
+    return with_force_labels(pair)

@@ -7,6 +7,7 @@ Later notebooks read only ``data/processed/`` (``helpers.analysis.load_processed
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from helpers.core import config
 from helpers.core.datamode import DataMode
+from helpers.core.hashing import sha256_file
 from helpers.data import readers, sources
 from helpers.reference import forces, outcomes, published
 from helpers.reference.outcomes import OUTCOME_CATEGORIES
@@ -223,14 +225,22 @@ RECONCILIATION_TARGETS = [
     ("2019/20", "share:evidential_difficulties_victim_does_not_support", "HMICFRS21-OC16"),
     ("2019/20", "share:evidential_difficulties_victim_supports", "HMICFRS21-OC15"),
     ("2019/20", "share:charged_summonsed", "HMICFRS21-charge-2020"),
+    ("2019/20", "lowest:evidential_difficulties_victim_does_not_support", "HMICFRS21-OC16-range"),
+    ("2019/20", "highest:evidential_difficulties_victim_does_not_support", "HMICFRS21-OC16-range"),
 ]
+#: agreement expected with a published figure, by kind: totals within 1% of the published
+#: count; national shares within 1 percentage point (published to the nearest 0.1 or whole
+#: point, and over the forces in the publisher's data); force extremes within 2 points
+#: (published as whole points). Stated in docs/assumptions_log.md.
+RECONCILIATION_TOLERANCE = {"total": ("%", 1.0), "share": ("points", 1.0), "range": ("points", 2.0)}
 
 
 def reconcile(da: pd.DataFrame) -> pd.DataFrame:
     """National totals and shares against the published figures where they overlap.
 
     Shares are per cent of outcomes assigned (excluding outcome 0). Published figures carry
-    their own coverage (which forces) and rounding; the table shows both so a reader can judge.
+    their own coverage (which forces) and rounding; the table shows both, with the tolerance of
+    ``RECONCILIATION_TOLERANCE`` and whether the computed figure is within it.
     """
     totals = national_totals(da).set_index("financial_year")
     table = published.published_figures().set_index("id")
@@ -238,27 +248,44 @@ def reconcile(da: pd.DataFrame) -> pd.DataFrame:
     for year, column, figure_id in RECONCILIATION_TARGETS:
         if year not in totals.index:
             continue
-        if column.startswith("share:"):
-            category = column.split(":", 1)[1]
+        kind, _, category = column.partition(":")
+        published_text = str(table.loc[figure_id, "value"])
+        if kind in ("lowest", "highest"):
+            year_rows = da[(da["financial_year"] == year) & ~da["excluded"]]
+            shares = 100 * year_rows[category] / year_rows["total_outcomes"]
+            computed = float(shares.min() if kind == "lowest" else shares.max())
+            low, high = (float(v) for v in published_text.split("-"))
+            value = low if kind == "lowest" else high
+            measure, tolerance_kind = f"% of outcomes assigned, {kind} force: {category}", "range"
+        elif kind == "share":
             computed = (
                 100 * float(totals.loc[year, category]) / float(totals.loc[year, "total_outcomes"])
             )
-            measure = f"% of outcomes assigned: {category}"
+            value = float(table.loc[figure_id, "value_numeric"])
+            measure, tolerance_kind = f"% of outcomes assigned: {category}", "share"
         else:
             computed = float(totals.loc[year, column])
-            measure = column.replace("_", " ")
-        value = float(table.loc[figure_id, "value_numeric"])
+            value = float(table.loc[figure_id, "value_numeric"])
+            measure, tolerance_kind = column.replace("_", " "), "total"
+        unit, tolerance = RECONCILIATION_TOLERANCE[tolerance_kind]
+        difference = computed - value
+        gap = abs(100 * difference / value) if unit == "%" else abs(difference)
         rows.append(
             {
                 "financial_year": year,
                 "measure": measure,
                 "computed": computed,
                 "published": value,
-                "difference": computed - value,
-                "difference_pct": 100 * (computed - value) / value,
+                "difference": difference,
+                "difference_pct": 100 * difference / value,
+                "tolerance": f"{tolerance:g} {'per cent' if unit == '%' else 'points'}",
+                "within_tolerance": bool(gap <= tolerance),
                 "forces_in_computed": int(totals.loc[year, "forces"]),
                 "published_id": figure_id,
                 "published_coverage": table.loc[figure_id, "coverage"],
+                "source_kind": table.loc[figure_id, "source_kind"]
+                if "source_kind" in table
+                else "",
                 "source_url": table.loc[figure_id, "source_url"],
             }
         )
@@ -438,10 +465,90 @@ def open_data_quarter_coverage(open_data: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------
 
 
-def write_processed(tables: dict[str, pd.DataFrame], mode: DataMode) -> pd.DataFrame:
-    """Write each table as parquet and CSV into ``data/processed/`` plus ``mode.json``; return a
-    listing (table, rows, columns, files)."""
+#: the tables the tidy stage writes to ``data/processed/`` (parquet and CSV), in order
+PROCESSED_TABLES = (
+    "da_outcomes_by_force",
+    "da_outcomes_long",
+    "open_data_lens",
+    "open_data_lens_matches",
+    "open_data_force_year",
+    "coverage",
+    "read_log",
+)
+#: bump when the tidy stage's output changes for the same inputs (part of the input fingerprint)
+TIDY_VERSION = 1
+DICTIONARY = "README.md"
+
+
+@dataclass
+class TidyResult:
+    """What the tidy stage read and made: the reader output, the tidy tables, the checks run on
+    them and the fingerprint of the inputs they came from."""
+
+    read: ReadResult
+    tables: dict[str, pd.DataFrame]
+    checks: list[str]
+    fingerprint: str
+
+
+def build(mode: DataMode, use_cache: bool = True) -> TidyResult:
+    """Read every file of the data mode, validate, and make the processed tables (without
+    writing them). Raises what the readers raise (``LayoutError``), ``FileNotFoundError`` when
+    the mode has no ONS table, and AssertionError when an invariant of the DA table fails."""
+    result = read_all(mode, use_cache=use_cache)
+    da = da_by_force(result.ons)
+    checks = check_invariants(da)
+    tables = {
+        "da_outcomes_by_force": da,
+        "da_outcomes_long": result.ons,
+        "open_data_lens": open_data_lens(result.open_data),
+        "open_data_lens_matches": result.lens_matches,
+        "open_data_force_year": open_data_force_year(result.open_data),
+        "coverage": coverage(da),
+        "read_log": result.log,
+    }
+    return TidyResult(result, tables, checks, input_fingerprint(mode))
+
+
+def input_fingerprint(mode: DataMode) -> str:
+    """sha256 over the tidy version, each source's reader version, and the name and sha256 of
+    every file the mode reads: processed data made from the same inputs by the same code have
+    the same fingerprint."""
+    digest = hashlib.sha256(f"tidy-v{TIDY_VERSION};mode={mode.name}".encode())
+    for source_id in ("ons_da_outcomes", "ho_outcomes_open_data"):
+        source = sources.SOURCES[source_id]
+        digest.update(f";{source_id}-v{source.reader_version}".encode())
+        for path in sources.source_files(mode, source_id):
+            digest.update(f";{path.name}={sha256_file(path)}".encode())
+    return digest.hexdigest()
+
+
+def undocumented_columns(tables: dict[str, pd.DataFrame], dictionary: str) -> list[str]:
+    """'table.column' for every column not described (as `column`) in the data dictionary."""
+    return sorted(
+        f"{name}.{column}"
+        for name, table in tables.items()
+        for column in table.columns
+        if f"`{column}`" not in dictionary
+    )
+
+
+def write_processed(
+    tables: dict[str, pd.DataFrame], mode: DataMode, fingerprint: str | None = None
+) -> pd.DataFrame:
+    """Write each table as parquet and CSV into ``data/processed/`` plus ``mode.json`` (data
+    mode and input fingerprint); return a listing (table, rows, columns, files).
+
+    Raises ValueError, writing nothing, when a column is not described in the data dictionary
+    ``data/processed/README.md``."""
     directory = config.processed_dir()
+    dictionary = (config.PROJECT_ROOT / "data" / "processed" / DICTIONARY).read_text()
+    missing = undocumented_columns(tables, dictionary)
+    if missing:
+        raise ValueError(
+            f"columns missing from the data dictionary data/processed/{DICTIONARY}: {missing}; "
+            "describe them there before writing"
+        )
     directory.mkdir(parents=True, exist_ok=True)
     listing = []
     for name, table in tables.items():
@@ -459,7 +566,12 @@ def write_processed(tables: dict[str, pd.DataFrame], mode: DataMode) -> pd.DataF
         )
     (directory / "mode.json").write_text(
         json.dumps(
-            {"data_mode": mode.name, "synthetic": mode.synthetic, "requested": mode.requested},
+            {
+                "data_mode": mode.name,
+                "synthetic": mode.synthetic,
+                "requested": mode.requested,
+                "inputs": fingerprint,
+            },
             indent=1,
         )
         + "\n"
@@ -468,38 +580,92 @@ def write_processed(tables: dict[str, pd.DataFrame], mode: DataMode) -> pd.DataF
 
 
 class ProcessedDataMissing(FileNotFoundError):
-    """data/processed/ is empty or was made from another data mode."""
+    """data/processed/ is empty, incomplete or was made from another data mode."""
 
 
 def load_processed(expected_mode: str | None = None) -> dict[str, pd.DataFrame]:
-    """The tables notebook 01 wrote, by name, plus ``mode`` (the data mode they came from).
+    """The tables of ``data/processed/`` by name (``PROCESSED_TABLES``), plus ``mode`` (the data
+    mode they came from, 'sample' or 'official').
 
-    Raises ProcessedDataMissing when they are absent, or were made in a different data mode
-    from ``expected_mode`` ('sample' or 'official').
+    Raises ProcessedDataMissing when they are absent or incomplete, or were made in a different
+    data mode from ``expected_mode``. ``load_or_build`` makes them when needed.
     """
     directory = config.processed_dir()
     mode_file = directory / "mode.json"
     if not mode_file.exists():
         raise ProcessedDataMissing(
-            f"no processed data in {config.relative(directory)}/: run notebooks/01_clean_outcome_data.ipynb (or `make reproduce`) first"
+            f"no processed data in {config.relative(directory)}/: run `make processed` "
+            "(python -m helpers.data.tidy)"
         )
     mode = json.loads(mode_file.read_text())["data_mode"]
     if expected_mode is not None and mode != expected_mode:
         raise ProcessedDataMissing(
-            f"data/processed/ holds {mode!r} data but this notebook runs in {expected_mode!r} mode: rerun notebook 01 in {expected_mode!r} mode first"
+            f"data/processed/ holds {mode!r} data, not {expected_mode!r}: run "
+            f"`make processed DATA={expected_mode}`"
         )
     tables = {}
-    for name in (
-        "da_outcomes_by_force",
-        "open_data_lens",
-        "open_data_lens_matches",
-        "open_data_force_year",
-        "coverage",
-        "read_log",
-    ):
+    for name in PROCESSED_TABLES:
         path = directory / f"{name}.parquet"
         if not path.exists():
-            raise ProcessedDataMissing(f"{config.relative(path)} is missing: rerun notebook 01")
+            raise ProcessedDataMissing(f"{config.relative(path)} is missing: run `make processed`")
         tables[name] = pd.read_parquet(path)
     tables["mode"] = mode
     return tables
+
+
+def processed_fingerprint() -> str | None:
+    """The input fingerprint recorded with ``data/processed/``, or None."""
+    mode_file = config.processed_dir() / "mode.json"
+    if not mode_file.exists():
+        return None
+    return json.loads(mode_file.read_text()).get("inputs")
+
+
+def load_or_build(mode: DataMode, use_cache: bool = True, quiet: bool = False) -> dict:
+    """The processed tables for ``mode``: loaded from ``data/processed/`` when they were made
+    from the same inputs (same input fingerprint), otherwise built by the tidy stage and written
+    first. So any notebook run alone on a fresh clone has its data. Prints one line saying
+    which, unless ``quiet``."""
+    fingerprint = input_fingerprint(mode)
+    if processed_fingerprint() == fingerprint:
+        try:
+            return load_processed(mode.name)
+        except ProcessedDataMissing:
+            pass
+    result = build(mode, use_cache=use_cache)
+    write_processed(result.tables, mode, result.fingerprint)
+    if not quiet:
+        print(
+            f"tidy stage: processed data built from {len(result.read.log)} files "
+            f"into {config.relative(config.processed_dir())}/"
+        )
+    return load_processed(mode.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers.data.tidy [--data auto|official|sample] [--force]``: raw ->
+    validated -> ``data/processed/`` (skipped when the inputs are unchanged)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.data.tidy", description="the tidy stage: raw -> data/processed/"
+    )
+    parser.add_argument("--data", default="auto", help="auto, official or sample")
+    parser.add_argument("--force", action="store_true", help="rebuild even if unchanged")
+    args = parser.parse_args(argv)
+    mode = sources.resolve_mode(args.data)
+    print(mode.banner())
+    if not args.force and processed_fingerprint() == input_fingerprint(mode):
+        print("tidy stage: inputs unchanged, data/processed/ is up to date")
+        return 0
+    result = build(mode)
+    for check in result.checks:
+        print("ok:", check)
+    listing = write_processed(result.tables, mode, result.fingerprint)
+    for row in listing.itertuples(index=False):
+        print(f"wrote {row.table}: {row.rows:,} rows x {row.columns} columns")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -68,3 +68,29 @@ def topic(name: str) -> pd.DataFrame:
     """All figures of one topic (e.g. 'cps_da_prosecutions'), in file order."""
     table = published_figures()
     return table[table["topic"] == name].reset_index(drop=True)
+
+
+#: the pre-2015 published counts of community resolutions in domestic abuse cases, with the
+#: coverage of each series (they must not be joined to each other or to the official series)
+HISTORY_POINTS = (
+    ("LAB14-2009", 2009, "15 forces, FOI (Labour, July 2014)"),
+    ("LAB14-2013", 2013, "15 forces, FOI (Labour, July 2014)"),
+    ("WJM-2014-total", 2014, "45 forces, UK excl. Scotland (Westmarland et al. 2018)"),
+)
+
+
+def community_resolution_history() -> pd.DataFrame:
+    """The published pre-2015 points (``HISTORY_POINTS``): id, year (calendar), count (cases),
+    coverage_group and source_url, from ``published_figures``."""
+    table = published_figures().set_index("id")
+    rows = [
+        {
+            "id": figure_id,
+            "year": year,
+            "count": float(table.loc[figure_id, "value_numeric"]),
+            "coverage_group": group,
+            "source_url": table.loc[figure_id, "source_url"],
+        }
+        for figure_id, year, group in HISTORY_POINTS
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,319 @@
+"""One engine for every police outcome measure: rates, the national series, the comparison with
+the national rate, trends, recent change and the verdicts, computed once into a ``MeasureResult``
+that notebooks 02-04, the index page and the profile pages all read.
+
+A *measure* is a share of outcomes assigned: numerator = crimes closed with the measure's
+outcome(s) in a financial year; denominator = outcomes assigned to domestic abuse-related crimes
+in the same year excluding outcome 0, "not yet assigned" (``total_outcomes``), or, as the
+sensitivity check, crimes recorded (``crimes_recorded``). The per-measure modules
+(``community_resolution``, ``outcome16``, ``charge``) define the measure and add what is
+particular to it (the guidance threshold for community resolutions).
+
+The verdicts (their meaning is set out in ``docs/methods.md``; ``helpers.report.verdicts`` words
+them) are deliberately separate statements:
+
+* ``vs_national``: 'above' / 'below' when the force's 95% Wilson interval excludes the national
+  rate, else 'not different'. It says whether the force differs from the national rate.
+* ``extreme``: 'above' / 'below' when the force lies outside the overdispersion-adjusted 99.8%
+  funnel limits around the national rate, else 'within'. It says whether the force is unusual
+  allowing for the normal variation between forces.
+* ``rank``: 1 = highest rate among the forces with data in the year (ties share the lower rank,
+  'min' method); forces without data are not ranked.
+* ``change_previous`` / ``change_3_years``: the latest year against the previous year and against
+  three years earlier, each a difference of two proportions with a 95% Newcombe interval:
+  'rising' / 'falling' when the interval excludes 0, else 'no clear change'.
+* ``trend_direction``: the long-run trend over all years (``statistics.trend``), and
+  ``trend_pattern``: 'levelled off' when the long-run trend is rising or falling but the change
+  over the last three years is not, so that a flat recent series is never called rising.
+
+A force-year without data (left out by the publisher, not supplied, or with a suppressed
+numerator or denominator) has no rate and no verdict: it is 'no data' with the reason, and it is
+left out of both the numerator and the denominator of national figures, whose ``forces_left_out``
+says how many forces that is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from helpers.analysis import rates, statistics
+from helpers.reference import forces
+
+DEFAULT_LEVEL = 0.998
+#: interval level for the "different from national" verdict and for recent change
+INTERVAL_LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """What a measure counts and which way is toward better practice.
+
+    ``numerator``: the outcome categories of the processed DA table summed for the numerator.
+    ``better``: 'falling' or 'rising', the direction that moves toward the practice the
+    measure is judged by; ``benchmark``: the words for that practice ('the guidance' only where
+    national guidance covers the measure, else 'evidence-led practice').
+    """
+
+    key: str
+    numerator: tuple[str, ...]
+    label: str
+    short_label: str
+    better: str
+    benchmark: str
+    outcome_types: str
+
+
+@dataclass
+class MeasureResult:
+    """Everything computed for one measure (see the module docstring for each verdict).
+
+    ``rates``: one row per force-year with data (successes, trials, rate, 95% interval);
+    ``latest``: the latest year's rows; ``national``: per year successes, trials, rate, interval,
+    forces with data and ``forces_left_out``; ``comparison``: the funnel comparison of the latest
+    year with the national rate; ``trends``: one row per force of the long-run trend and its
+    movement relative to ``spec.better``; ``national_trend``: the pooled trend; ``recent``: per
+    force the change against the previous year and three years earlier; ``verdicts``: one row per
+    police force area (all 43) with every verdict; ``notes``: sentences on what was left out.
+    """
+
+    spec: MeasureSpec
+    year: str
+    denominator: str
+    level: float
+    rates: pd.DataFrame
+    latest: pd.DataFrame
+    national: pd.DataFrame
+    comparison: statistics.Comparison
+    trends: pd.DataFrame
+    national_trend: pd.Series
+    recent: pd.DataFrame
+    national_recent: pd.DataFrame
+    verdicts: pd.DataFrame
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def national_rate(self) -> float:
+        """The national rate in the latest year (forces with data only)."""
+        return float(self.national.set_index("financial_year").loc[self.year, "rate"])
+
+    def verdict(self, force_code: str) -> pd.Series:
+        """The verdict row of one force; KeyError naming the code if it is not one of the 43."""
+        table = self.verdicts.set_index("force_code")
+        if force_code not in table.index:
+            raise KeyError(f"{force_code!r} is not a police force area code")
+        return table.loc[force_code]
+
+    def count(self, verdict: str, value: str) -> int:
+        """How many forces have ``verdict == value`` (e.g. ``count('extreme', 'above')``)."""
+        return int((self.verdicts[verdict] == value).sum())
+
+    def forces_with(self, verdict: str, value: str) -> list[str]:
+        """Names of the forces with ``verdict == value``, sorted by rate, highest first."""
+        rows = self.verdicts[self.verdicts[verdict] == value]
+        return rows.sort_values(["rate", "force_name"], ascending=[False, True])[
+            "force_name"
+        ].tolist()
+
+
+def _no_data_reason(da: pd.DataFrame, year: str, spec: MeasureSpec, denominator: str) -> pd.Series:
+    """Per force code, why the force has no rate in ``year`` ('' when it has one)."""
+    rows = da[da["financial_year"] == year].set_index("force_code")
+    reason = pd.Series("", index=rows.index, dtype=object)
+    marker = rows["marker"].fillna("").astype(str) if "marker" in rows else ""
+    missing_numerator = rows[list(spec.numerator)].isna().any(axis=1)
+    missing_denominator = rows[denominator].isna() | (rows[denominator] <= 0)
+    reason[missing_numerator | missing_denominator] = "no data (suppressed or not published)"
+    excluded = rows["excluded"].astype(bool)
+    reason[excluded] = (
+        "no data ("
+        + marker[excluded].where(marker[excluded] != "", "left out by the publisher")
+        + ")"
+    )
+    return reason
+
+
+def recent_change(rates_table: pd.DataFrame, year: str, years_back: int) -> pd.DataFrame:
+    """Per force: the rate in ``year`` against the rate ``years_back`` financial years earlier.
+
+    In: ``rates_table`` with financial_year, force_code, successes, trials (one row per
+    force-year with data). Out: force_code, ``rate_then``, ``rate_now``, ``difference``
+    (proportion points, now minus then) with a 95% Newcombe hybrid score interval
+    (``statsmodels.stats.proportion.confint_proportions_2indep``, method 'newcomb') and
+    ``direction`` ('rising', 'falling' or 'no clear change'; 'no data' when either year is
+    missing). Newcombe (1998), Statistics in Medicine 17:873-890.
+    """
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    start = statistics.financial_year_start(year) - years_back
+    then_year = f"{start}/{(start + 1) % 100:02d}"
+    now = rates_table[rates_table["financial_year"] == year].set_index("force_code")
+    then = rates_table[rates_table["financial_year"] == then_year].set_index("force_code")
+    out = pd.DataFrame(index=pd.Index(sorted(set(now.index) | set(then.index)), name="force_code"))
+    out["year_then"] = then_year
+    out["rate_then"] = then["rate"]
+    out["rate_now"] = now["rate"]
+    both = out.index[out["rate_then"].notna() & out["rate_now"].notna()]
+    out["difference"] = out["rate_now"] - out["rate_then"]
+    out["difference_lower"] = np.nan
+    out["difference_upper"] = np.nan
+    if len(both):
+        lower, upper = confint_proportions_2indep(
+            now.loc[both, "successes"].to_numpy(float),
+            now.loc[both, "trials"].to_numpy(float),
+            then.loc[both, "successes"].to_numpy(float),
+            then.loc[both, "trials"].to_numpy(float),
+            method="newcomb",
+            compare="diff",
+            alpha=1 - INTERVAL_LEVEL,
+        )
+        out.loc[both, "difference_lower"] = lower
+        out.loc[both, "difference_upper"] = upper
+    out["direction"] = np.select(
+        [
+            out["difference_lower"] > 0,
+            out["difference_upper"] < 0,
+            out["difference"].notna(),
+        ],
+        ["rising", "falling", "no clear change"],
+        default="no data",
+    )
+    return out.reset_index()
+
+
+def movement(direction: pd.Series, better: str) -> pd.Series:
+    """'toward' / 'away from' / the direction itself ('no clear change', 'too few data',
+    'no data') for trend or change directions, given the direction that is ``better``."""
+    worse = "rising" if better == "falling" else "falling"
+    return direction.map({better: "toward", worse: "away from"}).fillna(direction)
+
+
+def _rank(latest: pd.DataFrame) -> pd.Series:
+    return latest["rate"].rank(method="min", ascending=False).astype("Int64")
+
+
+def build(
+    spec: MeasureSpec,
+    da: pd.DataFrame,
+    year: str | None = None,
+    denominator: str = "total_outcomes",
+    level: float = DEFAULT_LEVEL,
+    funnel_method: str = "exact",
+) -> MeasureResult:
+    """Compute a measure from the processed DA table (``data/processed/da_outcomes_by_force``).
+
+    ``year``: the financial year of the force comparison (default: the latest year in the
+    table); ``denominator``: 'total_outcomes' or 'crimes_recorded'; ``level``: the funnel limit
+    that defines the 'extreme' verdict (default 99.8%). Raises KeyError for an unknown
+    denominator or a year not in the table.
+    """
+    if denominator not in rates.DENOMINATORS:
+        raise KeyError(
+            f"denominator must be one of {sorted(rates.DENOMINATORS)}, not {denominator!r}"
+        )
+    year = year or rates.latest_year(da)
+    if year not in set(da["financial_year"]):
+        raise KeyError(
+            f"{year!r} is not a year of the DA table ({sorted(set(da['financial_year']))})"
+        )
+    table = rates.force_rates(da, list(spec.numerator), denominator)
+    latest = table[table["financial_year"] == year].reset_index(drop=True)
+    national = rates.national_rates(da, list(spec.numerator), denominator)
+    comparison = statistics.compare_to_target(
+        latest, "successes", "trials", levels=(0.95, level), method=funnel_method
+    )
+    fitted = statistics.trend(table, "successes", "trials", "financial_year", unit="force_code")
+    national_trend = fitted.iloc[0]
+    trends = fitted.iloc[1:].rename(columns={"unit": "force_code"}).reset_index(drop=True)
+    trends["movement"] = movement(trends["direction"], spec.better)
+    previous = recent_change(table, year, 1)
+    three = recent_change(table, year, 3)
+    national_rows = national.assign(force_code="national")
+    national_recent = pd.concat(
+        [
+            recent_change(national_rows, year, 1).assign(compared_with="previous year"),
+            recent_change(national_rows, year, 3).assign(compared_with="three years earlier"),
+        ],
+        ignore_index=True,
+    )
+    verdicts = _verdicts(
+        spec, da, year, denominator, level, latest, comparison, trends, previous, three
+    )
+    return MeasureResult(
+        spec,
+        year,
+        denominator,
+        level,
+        table,
+        latest,
+        national,
+        comparison,
+        trends,
+        national_trend,
+        pd.concat(
+            [
+                previous.assign(compared_with="previous year"),
+                three.assign(compared_with="three years earlier"),
+            ],
+            ignore_index=True,
+        ),
+        national_recent,
+        verdicts,
+    )
+
+
+def _verdicts(
+    spec: MeasureSpec,
+    da: pd.DataFrame,
+    year: str,
+    denominator: str,
+    level: float,
+    latest: pd.DataFrame,
+    comparison: statistics.Comparison,
+    trends: pd.DataFrame,
+    previous: pd.DataFrame,
+    three: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per police force area (the 43, sorted by code) with every verdict."""
+    codes = forces.territorial_codes()
+    out = pd.DataFrame({"force_code": codes})
+    out["force_name"] = out["force_code"].map(forces.force_names())
+    out["financial_year"] = year
+    compared = comparison.table.set_index("force_code")
+    for column in ("successes", "trials", "rate", "ci_lower", "ci_upper"):
+        out[column] = out["force_code"].map(compared[column])
+    national_rate = comparison.target
+    out["national_rate"] = national_rate
+    has_data = out["rate"].notna()
+    out["vs_national"] = np.select(
+        [out["ci_lower"] > national_rate, out["ci_upper"] < national_rate, has_data],
+        ["above", "below", "not different"],
+        default="no data",
+    )
+    position = compared[f"position_{statistics.level_label(level)}_adjusted"]
+    out["extreme"] = out["force_code"].map(position).fillna("no data")
+    out["rank"] = out["force_code"].map(_rank(latest).set_axis(latest["force_code"]))
+    out["forces_ranked"] = int(latest["rate"].notna().sum())
+    trend = trends.set_index("force_code")
+    out["trend_per_year_pp"] = out["force_code"].map(trend["pp_change_per_year"])
+    out["trend_direction"] = out["force_code"].map(trend["direction"]).fillna("no data")
+    out["trend_years"] = out["force_code"].map(trend["n_periods"])
+    for name, change in (("previous", previous), ("3_years", three)):
+        change = change.set_index("force_code")
+        out[f"change_{name}"] = out["force_code"].map(change["direction"]).fillna("no data")
+        out[f"change_{name}_pp"] = out["force_code"].map(100 * change["difference"])
+        out[f"change_{name}_lower_pp"] = out["force_code"].map(100 * change["difference_lower"])
+        out[f"change_{name}_upper_pp"] = out["force_code"].map(100 * change["difference_upper"])
+    out["trend_pattern"] = np.where(
+        out["trend_direction"].isin(["rising", "falling"])
+        & (out["change_3_years"] == "no clear change"),
+        "levelled off",
+        out["trend_direction"],
+    )
+    out["movement"] = movement(out["trend_direction"], spec.better)
+    reason = _no_data_reason(da, year, spec, denominator)
+    out["no_data_reason"] = out["force_code"].map(reason).fillna("no data (no row)")
+    out.loc[has_data, "no_data_reason"] = ""
+    return out

@@ -1,0 +1,231 @@
+"""The verdicts of the analysis layer in words: each worded once, here, and read by notebooks
+02-04, the index page and the profile pages, so that they cannot disagree.
+
+Three statements are never worded as one another (``docs/methods.md``):
+"different from the national rate" (the 95% interval excludes it), "extreme allowing for the
+normal variation between forces" (outside the overdispersion-adjusted 99.8% limits) and "above
+the guidance threshold" (community resolutions only: a one-sided exact test against a fixed
+threshold).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.analysis import cps_stage
+from helpers.analysis.measure import MeasureResult
+from helpers.report.formatting import count, pct
+
+
+def _level(result: MeasureResult) -> str:
+    return f"{result.level:.1%}"
+
+
+def versus_national(row: pd.Series, result: MeasureResult) -> str:
+    """'higher than' / 'lower than' / 'not different from' the national rate, with the interval."""
+    interval = f"95% interval {pct(row['ci_lower'], 2)} to {pct(row['ci_upper'], 2)}"
+    national = pct(result.national_rate, 2)
+    return {
+        "above": f"higher than the national rate of {national} ({interval}, wholly above it)",
+        "below": f"lower than the national rate of {national} ({interval}, wholly below it)",
+        "not different": f"not different from the national rate of {national} ({interval}, which includes it)",
+        "no data": "no data",
+    }[row["vs_national"]]
+
+
+def extreme(row: pd.Series, result: MeasureResult) -> str:
+    """The funnel verdict: outside or inside the overdispersion-adjusted limits."""
+    level = _level(result)
+    return {
+        "above": f"extreme allowing for the normal variation between forces: above the adjusted {level} limits",
+        "below": f"extreme allowing for the normal variation between forces: below the adjusted {level} limits",
+        "within": f"not extreme allowing for the normal variation between forces (inside the adjusted {level} limits)",
+        "no data": "no data",
+    }[row["extreme"]]
+
+
+def guidance(row: pd.Series, result: MeasureResult) -> str:
+    """The guidance verdict (community resolutions only)."""
+    threshold = pct(result.extras["threshold"], 1)
+    return {
+        "above the threshold": f"above the {threshold} 'rare' threshold (one-sided exact test, Holm-corrected across forces)",
+        "not shown above": f"not shown to be above the {threshold} 'rare' threshold",
+        "no data": "no data",
+    }[row["guidance"]]
+
+
+def rank(row: pd.Series) -> str:
+    """'ranked 3 of 42 forces with data (1 = highest)', or why it is not ranked."""
+    if pd.isna(row["rank"]):
+        return "not ranked (no data)"
+    return (
+        f"ranked {int(row['rank'])} of {int(row['forces_ranked'])} forces with data (1 = highest)"
+    )
+
+
+def change(row: pd.Series, which: str) -> str:
+    """The recent change against the previous year ('previous') or three years earlier
+    ('3_years'), in percentage points with its 95% interval."""
+    direction = row[f"change_{which}"]
+    if direction == "no data":
+        return "no data for the comparison"
+    words = "the previous year" if which == "previous" else "three years earlier"
+    return (
+        f"{row[f'change_{which}_pp']:+.2f} percentage points against {words} "
+        f"(95% interval {row[f'change_{which}_lower_pp']:+.2f} to {row[f'change_{which}_upper_pp']:+.2f}): "
+        f"{direction}"
+    )
+
+
+def trend(row: pd.Series, result: MeasureResult) -> str:
+    """The long-run trend with its pattern and its movement relative to the benchmark."""
+    pattern, direction = row["trend_pattern"], row["trend_direction"]
+    if direction in ("no data", "too few data"):
+        return "too few years or events to estimate a trend"
+    years = int(row["trend_years"])
+    slope = f"{row['trend_per_year_pp']:+.2f} percentage points a year over {years} years"
+    if pattern == "levelled off":
+        text = f"{direction} over {years} years ({slope}) but levelled off: no clear change over the last three years"
+    elif direction == "no clear change":
+        return f"no clear change over {years} years ({slope})"
+    else:
+        text = f"{direction} ({slope})"
+    return f"{text}; {row['movement']} {result.spec.benchmark}"
+
+
+def force_sentences(result: MeasureResult, force_code: str) -> list[str]:
+    """One force's verdicts on one measure as sentences, every number from the result."""
+    row = result.verdict(force_code)
+    name, spec = row["force_name"], result.spec
+    if row["vs_national"] == "no data":
+        return [f"{name}: {row['no_data_reason']} for {spec.label} in {result.year}; not ranked."]
+    sentences = [
+        f"In {result.year}, {name}'s {spec.label} was {pct(row['rate'], 2)} "
+        f"({count(row['successes'])} of {count(row['trials'])} outcomes assigned): "
+        f"{versus_national(row, result)}; {extreme(row, result)}; {rank(row)}."
+    ]
+    if "guidance" in row.index:
+        sentences.append(f"Against the guidance benchmark it is {guidance(row, result)}.")
+    sentences.append(
+        f"Recent change: {change(row, 'previous')}; {change(row, '3_years')}. "
+        f"Long-run trend: {trend(row, result)}."
+    )
+    return sentences
+
+
+def national_sentence(result: MeasureResult) -> str:
+    """The national figure of the latest year with the forces it leaves out."""
+    row = result.national.set_index("financial_year").loc[result.year]
+    left_out = int(row["forces_left_out"])
+    leaves = (
+        "all 43 forces"
+        if left_out == 0
+        else f"{int(row['forces'])} forces ({left_out} left out: no data)"
+    )
+    return (
+        f"In {result.year}, {count(row['successes'])} domestic abuse-related crimes were closed as "
+        f"{result.spec.outcome_types} ({result.spec.short_label}): {pct(row['rate'], 2)} of "
+        f"{count(row['trials'])} outcomes assigned (95% interval {pct(row['ci_lower'], 2)} to "
+        f"{pct(row['ci_upper'], 2)}), over {leaves}."
+    )
+
+
+def names(values: list[str], none: str = "none") -> str:
+    """'A, B and C' (or ``none``)."""
+    if not values:
+        return none
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} and {values[-1]}"
+
+
+def comparison_summary(result: MeasureResult) -> str:
+    """How many forces differ from the national rate and how many are extreme, with names."""
+    above, below = (
+        result.forces_with("vs_national", "above"),
+        result.forces_with("vs_national", "below"),
+    )
+    high, low = result.forces_with("extreme", "above"), result.forces_with("extreme", "below")
+    spread = result.comparison.overdispersion
+    return (
+        f"Different from the national rate (95% interval excludes it): {len(above)} forces higher and "
+        f"{len(below)} lower. Extreme allowing for the normal variation between forces (outside the "
+        f"overdispersion-adjusted {_level(result)} limits; phi = {spread.phi:.2f}, tau2 = {spread.tau2:.3g}): "
+        f"{len(high)} above ({names(high)}) and {len(low)} below ({names(low)})."
+    )
+
+
+def guidance_summary(result: MeasureResult) -> str:
+    """The guidance verdict over forces, with names (community resolutions only)."""
+    above = result.forces_with("guidance", "above the threshold")
+    threshold = pct(result.extras["threshold"], 1)
+    zero = result.extras["zero_use"]
+    with_data = int(result.verdicts["rate"].notna().sum())
+    return (
+        f"Above the {threshold} 'rare' threshold (one-sided exact test, Holm-corrected across the "
+        f"{with_data} forces with data): {len(above)} forces ({names(above)}). "
+        f"Forces with no community resolution at all in {result.year}: {zero} of {with_data}."
+    )
+
+
+def movement_summary(result: MeasureResult) -> str:
+    """The national trend and recent change, and how many forces moved which way."""
+    trend_row = result.national_trend
+    recent = result.national_recent.set_index("compared_with")
+    counts = result.verdicts["movement"].value_counts()
+    levelled = int((result.verdicts["trend_pattern"] == "levelled off").sum())
+    national_trend = (
+        "too few data"
+        if pd.isna(trend_row["p_value"])
+        else f"{trend_row['pp_change_per_year']:+.2f} percentage points a year over {int(trend_row['n_periods'])} years "
+        f"(95% interval {trend_row['pp_change_lower']:+.2f} to {trend_row['pp_change_upper']:+.2f}; {trend_row['direction']})"
+    )
+    previous, three = recent.loc["previous year"], recent.loc["three years earlier"]
+    return (
+        f"Nationally: long-run {national_trend}; against {previous['year_then']} "
+        f"{100 * previous['difference']:+.2f} points ({previous['direction']}), against {three['year_then']} "
+        f"{100 * three['difference']:+.2f} points ({three['direction']}). Forces whose long-run trend moved "
+        f"toward {result.spec.benchmark}: {int(counts.get('toward', 0))}; away from it: "
+        f"{int(counts.get('away from', 0))}; no clear change: {int(counts.get('no clear change', 0))}; "
+        f"of those with a trend, {levelled} have levelled off over the last three years."
+    )
+
+
+def verdict_table(result: MeasureResult) -> pd.DataFrame:
+    """The verdicts of every force in plain words, sorted by rate (highest first, no data last),
+    for display."""
+    rows = result.verdicts.sort_values(
+        ["rate", "force_name"], ascending=[False, True], na_position="last"
+    )
+    table = pd.DataFrame(
+        {
+            "force": rows["force_name"],
+            "rate": rows["rate"].map(lambda v: pct(v, 2)),
+            "95% interval": [
+                "" if np.isnan(lo) else f"{pct(lo, 2)} to {pct(hi, 2)}"
+                for lo, hi in zip(rows["ci_lower"], rows["ci_upper"], strict=True)
+            ],
+            "vs national": rows["vs_national"],
+            f"extreme ({_level(result)} adjusted)": rows["extreme"],
+            "rank": rows["rank"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+            "long-run trend": rows["trend_pattern"],
+            "vs previous year": rows["change_previous"],
+        }
+    )
+    if "guidance" in rows:
+        table.insert(5, "guidance", rows["guidance"])
+    return table.reset_index(drop=True)
+
+
+def cps_summary(series: pd.DataFrame) -> str:
+    """The CPS stage in words (published figures only; ``helpers.analysis.cps_stage``)."""
+    change = cps_stage.referral_change(series)
+    reasons = cps_stage.victim_reasons(series)
+    years = names(reasons["financial_year"].tolist())
+    return (
+        f"Police referrals of domestic abuse suspects to the CPS went from {count(change['first'])} in "
+        f"{change['first_year']} to {count(change['last'])} in {change['last_year']} ({change['change_pct']:+.0f}%; "
+        f"both figures from {change['publisher']}). In the years with published reasons ({years}), victim issues "
+        f"explained {reasons['victim_issues_pct'].min():.1f}% to {reasons['victim_issues_pct'].max():.1f}% of "
+        f"unsuccessful domestic abuse prosecutions, and victim retraction alone {reasons['retraction_pct'].min():.1f}% "
+        f"to {reasons['retraction_pct'].max():.1f}% (published figures)."
+    )
