@@ -169,7 +169,11 @@ def funnel_limits(
 
 @dataclass(frozen=True)
 class Overdispersion:
-    """phi (multiplicative), tau2 (additive, on ``scale``), and how they were obtained."""
+    """phi (multiplicative), tau2 (additive, on ``scale``), and how they were obtained.
+
+    ``n_units`` counts the units used; ``n_excluded`` those left out because a numerator or
+    denominator was missing (NaN) or the denominator was 0.
+    """
 
     phi: float
     tau2: float
@@ -178,12 +182,26 @@ class Overdispersion:
     trim: float
     significant: bool
     method: str
+    n_excluded: int = 0
 
     def describe(self) -> str:
+        excluded = f"; {self.n_excluded} unit(s) without data excluded" if self.n_excluded else ""
         return (
             f"phi = {self.phi:.2f} over {self.n_units} units (z-scores winsorised at {self.trim:.0%} each tail); "
-            f"tau2 = {self.tau2:.3g} on the {self.scale} scale ({self.method})"
+            f"tau2 = {self.tau2:.3g} on the {self.scale} scale ({self.method}){excluded}"
         )
+
+
+def has_data(successes, trials) -> np.ndarray:
+    """Boolean array: True where both counts are finite and ``trials > 0``.
+
+    Units failing this (a missing numerator or denominator, or zero trials) carry no information
+    on a rate and are left out of pooled targets, overdispersion and classification.
+    """
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(x) & np.isfinite(n) & (n > 0)
 
 
 def z_scores(successes, trials, target: float, method: str = "arcsine") -> np.ndarray:
@@ -206,7 +224,9 @@ def overdispersion(
 ) -> Overdispersion:
     """Overdispersion of unit proportions around a target (Spiegelhalter 2005, section 4).
 
-    With z_i the z-scores of ``z_scores`` (units with zero trials dropped) and k units:
+    Units without data (numerator or denominator NaN, or zero trials; see ``has_data``) are
+    excluded and counted in ``n_excluded``; phi is never NaN because of a missing count. With z_i
+    the z-scores of ``z_scores`` of the k remaining units:
 
     * winsorise z at the ``trim`` and ``1 - trim`` quantiles (the top and bottom 10% by default
       are pulled in to those quantiles, so that outliers do not inflate the estimate);
@@ -219,16 +239,18 @@ def overdispersion(
       estimates it, as FunnelPlotR does.
 
     "arcsine" works on the arcsine-square-root scale (FunnelPlotR); "exact" and "wilson" on the
-    proportion scale with s_i = sqrt(target (1 - target) / n_i).
+    proportion scale with s_i = sqrt(target (1 - target) / n_i). Fewer than 3 units with data
+    give phi = NaN with method "too few units" (stated, not silent).
     """
-    x = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    keep = n > 0
+    x = np.atleast_1d(np.asarray(successes, dtype=float))
+    n = np.atleast_1d(np.asarray(trials, dtype=float))
+    keep = has_data(x, n)
+    excluded = int((~keep).sum())
     x, n = x[keep], n[keep]
     k = len(n)
     scale = "arcsine-square-root" if method == "arcsine" else "proportion"
-    if k < 3:
-        return Overdispersion(np.nan, 0.0, k, scale, trim, False, "too few units")
+    if k < 3 or not np.isfinite(target):
+        return Overdispersion(np.nan, 0.0, k, scale, trim, False, "too few units", excluded)
     z = z_scores(x, n, target, method)
     low, high = np.quantile(z, [trim, 1 - trim]) if trim > 0 else (-np.inf, np.inf)
     z_w = np.clip(z, low, high)
@@ -239,11 +261,25 @@ def overdispersion(
     if phi <= (k - 1) / k or not significant or denominator <= 0:
         reason = "no overdispersion" if phi <= (k - 1) / k else "overdispersion not significant"
         return Overdispersion(
-            phi, 0.0, k, scale, trim, significant, f"DerSimonian-Laird; tau2 = 0 ({reason})"
+            phi,
+            0.0,
+            k,
+            scale,
+            trim,
+            significant,
+            f"DerSimonian-Laird; tau2 = 0 ({reason})",
+            excluded,
         )
     tau2 = float((k * phi - (k - 1)) / denominator)
     return Overdispersion(
-        phi, tau2, k, scale, trim, significant, "DerSimonian-Laird (additive random effects)"
+        phi,
+        tau2,
+        k,
+        scale,
+        trim,
+        significant,
+        "DerSimonian-Laird (additive random effects)",
+        excluded,
     )
 
 
@@ -269,10 +305,15 @@ class Comparison:
     overdispersion_method: str = "arcsine"
 
     def outside(self, level: float = 0.998, adjusted: bool | None = None) -> pd.DataFrame:
-        """Units outside the limits at ``level`` (adjusted limits when the comparison is)."""
+        """Units classed 'above' or 'below' at ``level`` (adjusted limits when the comparison
+        is). Units with 'no data' or 'within' (including small numbers) are not outside."""
         adjusted = self.adjusted if adjusted is None else adjusted
         column = f"position_{level_label(level)}" + ("_adjusted" if adjusted else "")
-        return self.table[self.table[column] != "within"].reset_index(drop=True)
+        return self.table[self.table[column].isin(["above", "below"])].reset_index(drop=True)
+
+    def no_data(self) -> pd.DataFrame:
+        """Units left out for a missing numerator or denominator or zero trials."""
+        return self.table[~self.table["has_data"]].reset_index(drop=True)
 
     def limits(self, trials, adjusted: bool) -> pd.DataFrame:
         """Funnel limits for drawing, at the given trials."""
@@ -311,59 +352,117 @@ def compare_to_target(
     method: str = "exact",
     overdispersion_method: str = "arcsine",
     trim: float = 0.1,
+    min_events: int = 10,
+    tail_agreement: bool = True,
 ) -> Comparison:
     """Compare each unit's rate ``successes / trials`` with a target.
 
-    ``target=None`` compares with the pooled rate (sum of successes / sum of trials); a number
-    compares with that external standard (for example a threshold from national guidance).
-    Overdispersion is always estimated around the pooled rate (it describes how much forces
-    differ among themselves) and, when ``adjust``, widens the limits around whichever target is
-    used.
+    ``target=None`` compares with the pooled rate (sum of successes / sum of trials over units
+    with data); a number compares with that external standard (for example a threshold from
+    national guidance). Overdispersion is always estimated around the pooled rate (it describes
+    how much forces differ among themselves) and, when ``adjust``, widens the limits around
+    whichever target is used.
+
+    Units without data (numerator or denominator NaN, or zero trials) are left out of the pooled
+    target, phi and tau2 and get position 'no data' (``has_data`` False).
+
+    A unit with data is 'above' at a level with two-sided coverage ``level`` only if all hold:
+
+    * its rate exceeds the upper limit (``method`` limits, widened by tau2 for ``*_adjusted``);
+    * with ``tail_agreement``, the exact one-sided binomial tail P(X >= x | n, target) (column
+      ``p_upper_tail``, scipy.stats.binom.sf) is below (1 - level) / 2. Interpolated exact
+      limits (Spiegelhalter 2005, A.1.1) can put a single event beyond the 99.8% limit for tiny
+      n (n = 1, 2, 3, 5 at a 1% target) although its tail probability is far larger;
+    * it has at least ``min_events`` observed events.
+
+    'below' mirrors this with P(X <= x | n, target) (``p_lower_tail``) and at least
+    ``min_events`` *expected* events (target x trials): a unit far below the target has few
+    events by definition, so the minimum is put on what it would have had at the target (see
+    ``docs/assumptions_log.md``). Units with both observed and expected events below
+    ``min_events`` get ``small_numbers = True`` and are never 'above' or 'below' (shown 'within').
+    ``min_events=0`` and ``tail_agreement=False`` restore classification on the limits alone.
 
     Returns a ``Comparison`` whose table has, per unit (sorted as given): the input columns,
-    ``rate``, ``ci_lower``/``ci_upper`` (95% Wilson), ``z`` (on the overdispersion scale),
-    ``expected`` (target x trials) and ``excess`` (successes - expected), and for each level
-    ``lower_<L>``/``upper_<L>`` and ``position_<L>`` ('below', 'within', 'above') unadjusted and
-    ``*_adjusted``.
+    ``has_data``, ``small_numbers``, ``rate``, ``ci_lower``/``ci_upper`` (95% Wilson), ``z`` (on
+    the overdispersion scale), ``expected`` (target x trials), ``excess`` (successes -
+    expected), ``p_upper_tail``/``p_lower_tail``, and for each level ``lower_<L>``/``upper_<L>``
+    and ``position_<L>`` ('below', 'within', 'above', 'no data') unadjusted and
+    ``*_adjusted``. Raises ValueError for negative counts or successes above trials.
     """
     table = frame.copy()
     x = table[successes].to_numpy(dtype=float)
     n = table[trials].to_numpy(dtype=float)
-    if np.any(n < 0) or np.any(x > n):
-        raise ValueError(f"{successes!r} must not exceed {trials!r}, and trials must be >= 0")
-    pooled = float(np.nansum(x) / np.nansum(n))
+    with np.errstate(invalid="ignore"):
+        if np.any(n < 0) or np.any(x < 0) or np.any(x > n):
+            raise ValueError(
+                f"{successes!r} must lie between 0 and {trials!r}, and trials must be >= 0"
+            )
+    valid = has_data(x, n)
+    if not valid.any():
+        raise ValueError("no unit has data (all numerators or denominators missing or zero)")
+    pooled = float(x[valid].sum() / n[valid].sum())
     target_value = pooled if target is None else float(target)
     kind = "pooled" if target is None else "external"
     spread = overdispersion(x, n, pooled, trim=trim, method=overdispersion_method)
+    x_v = np.where(valid, x, np.nan)
+    n_v = np.where(valid, n, np.nan)
+    table["has_data"] = valid
     with np.errstate(divide="ignore", invalid="ignore"):
-        table["rate"] = np.where(n > 0, x / n, np.nan)
-    table["ci_lower"], table["ci_upper"] = proportion_ci(x, n, 0.95, "wilson")
-    table["z"] = (
-        z_scores(x, n, target_value, overdispersion_method) if 0 < target_value < 1 else np.nan
+        table["rate"] = x_v / n_v
+    table["ci_lower"], table["ci_upper"] = proportion_ci(
+        np.where(valid, x, 0), np.where(valid, n, 0), 0.95, "wilson"
     )
-    table["expected"] = target_value * n
-    table["excess"] = x - table["expected"]
+    table["z"] = (
+        z_scores(x_v, n_v, target_value, overdispersion_method) if 0 < target_value < 1 else np.nan
+    )
+    expected = target_value * n_v
+    table["expected"] = expected
+    table["excess"] = x_v - expected
+    small = valid & (np.fmax(x_v, expected) < min_events)
+    table["small_numbers"] = small
+    # exact one-sided tails of Binomial(n, target); NaN for units without data
+    p_upper = np.where(valid, sps.binom.sf(x_v - 1, np.where(valid, n, 1), target_value), np.nan)
+    p_lower = np.where(valid, sps.binom.cdf(x_v, np.where(valid, n, 1), target_value), np.nan)
+    table["p_upper_tail"] = p_upper
+    table["p_lower_tail"] = p_lower
     notes = []
     if adjust and spread.tau2 > 0 and overdispersion_method != method:
         notes.append(f"tau2 applied on the {spread.scale} scale, added to the {method} limits")
+    if spread.n_excluded:
+        notes.append(f"{spread.n_excluded} unit(s) without data: position 'no data'")
+    if small.any():
+        notes.append(
+            f"{int(small.sum())} unit(s) with fewer than {min_events} observed and expected "
+            "events: never classed above or below"
+        )
     for adjusted in (False, True):
         if adjusted and not adjust:
             continue
         limits = limits_for(
-            n, target_value, levels, method, spread.tau2 if adjusted else 0.0, overdispersion_method
+            n_v,
+            target_value,
+            levels,
+            method,
+            spread.tau2 if adjusted else 0.0,
+            overdispersion_method,
         )
         suffix = "_adjusted" if adjusted else ""
         for level in levels:
             label = level_label(level)
-            lower = limits[f"lower_{label}"].to_numpy()
-            upper = limits[f"upper_{label}"].to_numpy()
+            lower = np.where(valid, limits[f"lower_{label}"].to_numpy(), np.nan)
+            upper = np.where(valid, limits[f"upper_{label}"].to_numpy(), np.nan)
             table[f"lower_{label}{suffix}"] = lower
             table[f"upper_{label}{suffix}"] = upper
             rate = table["rate"].to_numpy()
-            position = np.where(
-                rate < lower - 1e-12, "below", np.where(rate > upper + 1e-12, "above", "within")
-            )
-            table[f"position_{label}{suffix}"] = np.where(n > 0, position, "no data")
+            tail = (1 - level) / 2
+            with np.errstate(invalid="ignore"):
+                above = valid & (rate > upper + 1e-12) & (x_v >= min_events)
+                below = valid & (rate < lower - 1e-12) & (expected >= min_events)
+                if tail_agreement:
+                    above &= p_upper < tail
+                    below &= p_lower < tail
+            position = np.where(above, "above", np.where(below, "below", "within"))
+            table[f"position_{label}{suffix}"] = np.where(valid, position, "no data")
     return Comparison(
         table,
         target_value,
