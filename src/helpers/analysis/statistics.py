@@ -479,6 +479,81 @@ def compare_to_target(
 
 
 # ------------------------------------------------------------------------------------------
+# testing units against a fixed threshold
+# ------------------------------------------------------------------------------------------
+
+MULTITEST_METHODS = ("holm", "fdr_bh", "bonferroni")
+
+
+def threshold_test(
+    successes,
+    trials,
+    threshold: float = 0.01,
+    method: str = "holm",
+    alpha: float = 0.05,
+    alternative: str = "greater",
+) -> pd.DataFrame:
+    """Test each unit's rate against a fixed threshold, with multiplicity control across units.
+
+    For example the guidance's "rare" use of community resolutions, read as 1% (A2 in
+    ``docs/assumptions_log.md``). Unlike the funnel comparison this is *not* adjusted for
+    overdispersion: the question is whether this unit's own rate exceeds the threshold, for
+    which binomial sampling error of its own count is the relevant uncertainty.
+
+    ``successes``, ``trials``: array-likes of counts (length k). ``threshold``: proportion in
+    (0, 1). ``alternative``: "greater" tests H0 rate <= threshold against rate > threshold with
+    the exact one-sided binomial p-value P(X >= x | n, threshold) (scipy.stats.binom.sf);
+    "less" uses P(X <= x | n, threshold). ``method``: "holm" (Holm 1979, family-wise error) or
+    "fdr_bh" (Benjamini-Hochberg 1995, false discovery rate) or "bonferroni", applied by
+    statsmodels.stats.multitest.multipletests over the units with data only.
+
+    Returns a DataFrame with one row per unit in input order: ``successes``, ``trials``,
+    ``rate``, ``has_data``, ``p_value``, ``p_adjusted``, ``above_threshold`` (bool; for
+    ``alternative="less"`` read "below"), ``method``, ``threshold``. Units without data (NaN
+    count or zero trials) have NaN p-values and False; ``DataFrame.attrs`` holds ``n_tested``
+    and ``n_no_data``. Raises ValueError for a bad threshold, method or alternative.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold must be a proportion in (0, 1), not {threshold!r}")
+    if method not in MULTITEST_METHODS:
+        raise ValueError(f"method must be one of {MULTITEST_METHODS}, not {method!r}")
+    if alternative not in ("greater", "less"):
+        raise ValueError("alternative must be 'greater' or 'less'")
+    x = np.atleast_1d(np.asarray(successes, dtype=float))
+    n = np.atleast_1d(np.asarray(trials, dtype=float))
+    valid = has_data(x, n)
+    p = np.full(len(x), np.nan)
+    if alternative == "greater":
+        p[valid] = sps.binom.sf(x[valid] - 1, n[valid], threshold)
+    else:
+        p[valid] = sps.binom.cdf(x[valid], n[valid], threshold)
+    adjusted = np.full(len(x), np.nan)
+    reject = np.zeros(len(x), dtype=bool)
+    if valid.any():
+        reject[valid], adjusted[valid], _, _ = multipletests(p[valid], alpha=alpha, method=method)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(valid, x / n, np.nan)
+    out = pd.DataFrame(
+        {
+            "successes": x,
+            "trials": n,
+            "rate": rate,
+            "has_data": valid,
+            "p_value": p,
+            "p_adjusted": adjusted,
+            "above_threshold": reject,
+            "method": method,
+            "threshold": threshold,
+        }
+    )
+    out.attrs["n_tested"] = int(valid.sum())
+    out.attrs["n_no_data"] = int((~valid).sum())
+    return out
+
+
+# ------------------------------------------------------------------------------------------
 # trends
 # ------------------------------------------------------------------------------------------
 
@@ -490,36 +565,70 @@ def financial_year_start(financial_year) -> np.ndarray | int:
     return pd.Series(financial_year).astype(str).str[:4].astype(int).to_numpy()
 
 
+TREND_OK = "ok"
+TREND_FEW_PERIODS = "too few periods to estimate a trend"
+TREND_FEW_EVENTS = "too few events to estimate a trend"
+TREND_SEPARATION = "events separate the years: no finite trend"
+TREND_NOT_CONVERGED = "trend fit did not converge"
+
+_TREND_FIELDS = [
+    "odds_ratio_per_year",
+    "odds_ratio_lower",
+    "odds_ratio_upper",
+    "pp_change_per_year",
+    "pp_change_lower",
+    "pp_change_upper",
+    "p_value",
+    "dispersion",
+    "rate_at_centre",
+    "df_resid",
+]
+
+
+def separated(successes, trials, time) -> bool:
+    """True if the binomial logit MLE of a slope on ``time`` does not exist (complete or
+    quasi-complete separation; Albert and Anderson 1984): every period with an event lies at or
+    after every period with a non-event, or at or before. Example: 0 of 4, 0 of 4, 1 of 3."""
+    x, n, t = (np.asarray(v, dtype=float) for v in (successes, trials, time))
+    with_event, with_non_event = t[x > 0], t[x < n]
+    if len(with_event) == 0 or len(with_non_event) == 0:
+        return True
+    return bool(
+        with_event.min() >= with_non_event.max() or with_event.max() <= with_non_event.min()
+    )
+
+
 def _fit_trend(
-    successes: np.ndarray, trials: np.ndarray, time: np.ndarray, level: float
+    successes: np.ndarray,
+    trials: np.ndarray,
+    time: np.ndarray,
+    level: float,
+    inference: str = "t",
+    min_events: int = 10,
 ) -> dict[str, float]:
+    """Quasi-binomial logit-linear trend (see ``trend``). Returns a dict with a ``status`` in
+    words; any status other than "ok" comes with NaN estimates, never an interval."""
     import statsmodels.api as sm
 
-    keep = trials > 0
+    if inference not in ("t", "normal"):
+        raise ValueError("inference must be 't' or 'normal'")
+    successes, trials, time = (np.asarray(v, dtype=float) for v in (successes, trials, time))
+    keep = has_data(successes, trials) & np.isfinite(time)
     successes, trials, time = successes[keep], trials[keep], time[keep]
     result = {
         "n_periods": int(keep.sum()),
         "first_period": float(time.min()) if len(time) else np.nan,
         "last_period": float(time.max()) if len(time) else np.nan,
+        "events": float(successes.sum()),
+        "inference": inference,
     }
-    nan_fields = [
-        "odds_ratio_per_year",
-        "odds_ratio_lower",
-        "odds_ratio_upper",
-        "pp_change_per_year",
-        "pp_change_lower",
-        "pp_change_upper",
-        "p_value",
-        "dispersion",
-        "rate_at_centre",
-    ]
-    if (
-        len(time) < 3
-        or successes.sum() == 0
-        or successes.sum() == trials.sum()
-        or np.ptp(time) == 0
-    ):
-        return result | dict.fromkeys(nan_fields, np.nan)
+    empty = dict.fromkeys(_TREND_FIELDS, np.nan)
+    if len(time) < 3 or len(np.unique(time)) < 2:
+        return result | empty | {"status": TREND_FEW_PERIODS}
+    if min(successes.sum(), (trials - successes).sum()) < max(min_events, 1):
+        return result | empty | {"status": TREND_FEW_EVENTS}
+    if separated(successes, trials, time):
+        return result | empty | {"status": TREND_SEPARATION}
     centre = time.mean()
     exog = sm.add_constant(time - centre)
     endog = np.column_stack([successes, trials - successes])
@@ -527,23 +636,53 @@ def _fit_trend(
     # quasi-binomial: scale = Pearson chi-squared / residual df, never below 1 (under-dispersion
     # is not allowed to narrow the intervals). statsmodels' scale="X2" misbehaves with a
     # two-column (successes, failures) response, so the scale is computed here.
-    dispersion = float(model.fit().pearson_chi2) / max(len(time) - 2, 1)
+    first = model.fit()
+    df_resid = len(time) - 2
+    dispersion = float(first.pearson_chi2) / max(df_resid, 1)
     fit = model.fit(scale=max(dispersion, 1.0))
     beta, se = float(fit.params[1]), float(fit.bse[1])
-    z = _z(level)
+    if not (first.converged and fit.converged and np.isfinite(beta) and np.isfinite(se)):
+        return result | empty | {"status": TREND_NOT_CONVERGED}
+    # The scale is estimated from the data, so the Wald ratio has (approximately) a t
+    # distribution on the residual df (McCullagh and Nelder 1989, section 4.5; R's
+    # summary.glm does the same for quasibinomial). statsmodels' GLM reports normal-based
+    # p-values unless use_t is set; the t quantities are computed here from its bse.
+    if inference == "t" and df_resid > 0:
+        critical = float(sps.t.ppf(1 - (1 - level) / 2, df_resid))
+        p_value = float(2 * sps.t.sf(abs(beta / se), df_resid))
+    else:
+        critical = _z(level)
+        p_value = float(2 * sps.norm.sf(abs(beta / se)))
     rate_centre = float(1 / (1 + np.exp(-fit.params[0])))
     slope_pp = 100 * rate_centre * (1 - rate_centre)
     return result | {
         "odds_ratio_per_year": float(np.exp(beta)),
-        "odds_ratio_lower": float(np.exp(beta - z * se)),
-        "odds_ratio_upper": float(np.exp(beta + z * se)),
+        "odds_ratio_lower": float(np.exp(beta - critical * se)),
+        "odds_ratio_upper": float(np.exp(beta + critical * se)),
         "pp_change_per_year": slope_pp * beta,
-        "pp_change_lower": slope_pp * (beta - z * se),
-        "pp_change_upper": slope_pp * (beta + z * se),
-        "p_value": float(fit.pvalues[1]),
+        "pp_change_lower": slope_pp * (beta - critical * se),
+        "pp_change_upper": slope_pp * (beta + critical * se),
+        "p_value": p_value,
         "dispersion": dispersion,
         "rate_at_centre": rate_centre,
+        "df_resid": float(df_resid),
+        "status": TREND_OK,
     }
+
+
+def direction_word(p_value, effect, alpha: float = 0.05):
+    """'rising' / 'falling' where p < alpha and the effect (slope, odds ratio minus 1, or
+    difference) is positive / negative; 'no clear change' otherwise; 'too few data' where the
+    p-value is NaN. Vectorised: arrays in, array of str out."""
+    p = np.asarray(p_value, dtype=float)
+    e = np.asarray(effect, dtype=float)
+    with np.errstate(invalid="ignore"):
+        word = np.select(
+            [np.isnan(p), (p < alpha) & (e < 0), (p < alpha) & (e > 0)],
+            ["too few data", "falling", "rising"],
+            default="no clear change",
+        )
+    return word
 
 
 def trend(
@@ -554,19 +693,26 @@ def trend(
     unit: str | None = None,
     level: float = 0.95,
     alpha: float = 0.05,
+    inference: str = "t",
+    min_events: int = 10,
 ) -> pd.DataFrame:
     """Linear trend of a rate over time: binomial GLM, logit link, overdispersion-scaled.
 
     Fits logit(rate) = a + b * (time - mean time) with successes out of trials per period, the
     scale estimated as max(1, Pearson chi-squared / residual df) (quasi-binomial), so intervals
-    widen when the year-to-year variation exceeds binomial noise. ``time`` may be a numeric column or financial
-    years ('2019/20', read as 2019).
+    widen when the year-to-year variation exceeds binomial noise. Because the scale is
+    estimated, p-values and intervals use the t distribution on n_periods - 2 df
+    (``inference="t"``, as R's quasibinomial; "normal" gives the Wald normal version). ``time``
+    may be a numeric column or financial years ('2019/20', read as 2019).
 
     Returns one row per unit (and a first row ``unit = 'pooled'`` for all units summed by
     period): ``odds_ratio_per_year`` with its interval, ``pp_change_per_year`` (change in
     percentage points per year at the rate at the centre of the period, delta method) with its
-    interval, ``p_value``, ``dispersion``, ``n_periods`` and ``direction`` ('falling', 'rising' or
-    'no clear change' at ``alpha``). Units with fewer than 3 periods get NaN.
+    interval, ``p_value``, ``dispersion``, ``df_resid``, ``n_periods``, ``events``, ``status``
+    (in words: "ok", or why no trend could be estimated: fewer than 3 periods, fewer than
+    ``min_events`` events or non-events in total, separation, non-convergence) and
+    ``direction`` ('falling', 'rising' or 'no clear change' at ``alpha``; 'too few data' when
+    the status is not "ok", with all estimates NaN). Periods without data are dropped.
     """
     data = frame.copy()
     if not pd.api.types.is_numeric_dtype(data[time]):
@@ -574,7 +720,8 @@ def trend(
     else:
         data["_time"] = data[time].astype(float)
     groups: list[tuple[str, pd.DataFrame]] = []
-    pooled = data.groupby("_time", as_index=False)[[successes, trials]].sum()
+    valid = data[has_data(data[successes], data[trials])]
+    pooled = valid.groupby("_time", as_index=False)[[successes, trials]].sum()
     groups.append(("pooled", pooled))
     if unit is not None:
         for name, group in data.groupby(unit, sort=True):
@@ -586,18 +733,12 @@ def trend(
             group[trials].to_numpy(float),
             group["_time"].to_numpy(float),
             level,
+            inference,
+            min_events,
         )
         rows.append({"unit": name, **fitted})
     out = pd.DataFrame(rows)
-    out["direction"] = np.select(
-        [
-            (out["p_value"] < alpha) & (out["odds_ratio_per_year"] < 1),
-            (out["p_value"] < alpha) & (out["odds_ratio_per_year"] > 1),
-        ],
-        ["falling", "rising"],
-        default="no clear change",
-    )
-    out.loc[out["p_value"].isna(), "direction"] = "too few data"
+    out["direction"] = direction_word(out["p_value"], out["odds_ratio_per_year"] - 1, alpha)
     return out
 
 
