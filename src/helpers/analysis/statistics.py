@@ -757,10 +757,11 @@ def weighted_association(x, y, weights) -> dict[str, float]:
     x, y, w = x[keep], y[keep], w[keep]
     fit = sm.WLS(y, sm.add_constant(x), weights=w).fit()
     mx, my = np.average(x, weights=w), np.average(y, weights=w)
-    r = float(
-        np.sum(w * (x - mx) * (y - my))
-        / np.sqrt(np.sum(w * (x - mx) ** 2) * np.sum(w * (y - my) ** 2))
-    )
+    with np.errstate(invalid="ignore", divide="ignore"):  # r is NaN when x or y is constant
+        r = float(
+            np.sum(w * (x - mx) * (y - my))
+            / np.sqrt(np.sum(w * (x - mx) ** 2) * np.sum(w * (y - my) ** 2))
+        )
     lower, upper = fit.conf_int()[1]
     return {
         "slope": float(fit.params[1]),
