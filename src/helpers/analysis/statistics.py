@@ -479,6 +479,111 @@ def compare_to_target(
 
 
 # ------------------------------------------------------------------------------------------
+# sensitivity of the classification to the settings
+# ------------------------------------------------------------------------------------------
+
+LIMIT_SETTINGS = {
+    # name: (limits method, overdispersion scale)
+    "exact + arcsine widening": ("exact", "arcsine"),
+    "arcsine random effects": ("arcsine", "arcsine"),
+}
+
+
+@dataclass
+class Sensitivity:
+    """``table``: one row per unit x setting; ``summary``: one row per unit, positions side by
+    side with ``changes`` (True when the unit's position differs between settings)."""
+
+    table: pd.DataFrame
+    summary: pd.DataFrame
+    baseline: str
+
+    def changed(self) -> pd.DataFrame:
+        """Units whose classification depends on the settings."""
+        return self.summary[self.summary["changes"]].reset_index(drop=True)
+
+
+def sensitivity_grid(
+    frame: pd.DataFrame,
+    successes: str,
+    trials: str,
+    unit: str,
+    target: float | None = None,
+    level: float = 0.998,
+    trims=(0.0, 0.05, 0.1),
+    limits=tuple(LIMIT_SETTINGS),
+    min_events: int = 10,
+    tail_agreement: bool = True,
+) -> Sensitivity:
+    """Run ``compare_to_target`` over a grid of settings and tabulate the positions.
+
+    Settings: ``limits`` (names in ``LIMIT_SETTINGS``: "exact + arcsine widening", the default
+    of ``compare_to_target`` (exact binomial limits with the arcsine-scale random-effects
+    widening added), and "arcsine random effects", the pure FunnelPlotR-style limits
+    sin^2(asin(sqrt(target)) +/- z sqrt(1/(4n) + tau2))); adjustment off (one row per limits
+    setting; the trim is then irrelevant and shown as NaN) or on with each winsorisation
+    ``trims`` (proportion trimmed in each tail for phi). The baseline is the package default
+    (exact + arcsine widening, adjusted, trim 0.1).
+
+    Returns a ``Sensitivity``: ``table`` with columns ``unit``, ``setting`` (a label),
+    ``limits``, ``adjusted``, ``trim``, ``position`` (at ``level``), ``phi``, ``tau2``,
+    ``target``; ``summary`` with one column of positions per setting, ``baseline`` and
+    ``changes``.
+    """
+    rows = []
+    settings = []
+    for name in limits:
+        if name not in LIMIT_SETTINGS:
+            raise ValueError(f"limits must be among {tuple(LIMIT_SETTINGS)}, not {name!r}")
+        method, scale = LIMIT_SETTINGS[name]
+        settings.append((name, method, scale, False, np.nan))
+        for trim in trims:
+            settings.append((name, method, scale, True, float(trim)))
+    label = level_label(level)
+    for name, method, scale, adjusted, trim in settings:
+        comparison = compare_to_target(
+            frame,
+            successes,
+            trials,
+            target=target,
+            levels=(level,),
+            adjust=adjusted,
+            method=method,
+            overdispersion_method=scale,
+            trim=0.1 if np.isnan(trim) else trim,
+            min_events=min_events,
+            tail_agreement=tail_agreement,
+        )
+        column = f"position_{label}" + ("_adjusted" if adjusted else "")
+        setting = f"{name}, " + (f"adjusted, trim {trim:.0%}" if adjusted else "unadjusted")
+        rows.append(
+            pd.DataFrame(
+                {
+                    "unit": comparison.table[unit].to_numpy(),
+                    "setting": setting,
+                    "limits": name,
+                    "adjusted": adjusted,
+                    "trim": trim,
+                    "position": comparison.table[column].to_numpy(),
+                    "phi": comparison.overdispersion.phi,
+                    "tau2": comparison.overdispersion.tau2 if adjusted else 0.0,
+                    "target": comparison.target,
+                }
+            )
+        )
+    table = pd.concat(rows, ignore_index=True)
+    wide = table.pivot(index="unit", columns="setting", values="position")
+    order = list(dict.fromkeys(table["setting"]))
+    wide = wide[order].reindex(list(dict.fromkeys(table["unit"])))
+    baseline = "exact + arcsine widening, adjusted, trim 10%"
+    summary = wide.reset_index()
+    summary.columns.name = None
+    summary["baseline"] = wide[baseline].to_numpy() if baseline in wide else np.nan
+    summary["changes"] = wide.nunique(axis=1).to_numpy() > 1
+    return Sensitivity(table, summary, baseline)
+
+
+# ------------------------------------------------------------------------------------------
 # testing units against a fixed threshold
 # ------------------------------------------------------------------------------------------
 
