@@ -82,6 +82,18 @@ def test_segmented_trend_statuses():
     assert np.isnan(few["recent_odds_ratio_lower"])
 
 
+def test_segmented_trend_skips_joinpoints_with_a_separated_segment():
+    t = np.arange(2014.0, 2024.0)
+    x = np.array([0, 0, 0, 0, 5, 9, 20, 26, 41, 50], dtype=float)
+    n = np.full(10, 100.0)
+    fit = models.segmented_trend(x, n, t)
+    assert fit["status"] == "ok"
+    # up to 2018 the events sit only in the last year (0, 0, 0, 0, 5): quasi-separated by hand
+    # (every event year is at or after every non-event year), so 2019 is the earliest joinpoint
+    assert fit["profile"]["joinpoint"].min() == 2019.0
+    assert fit["joinpoint"] >= 2019.0
+
+
 @pytest.mark.parametrize(
     "long_run, recent, shape",
     [

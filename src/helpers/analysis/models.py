@@ -56,8 +56,9 @@ def segmented_trend(
     Model (continuous hinge, as the NCI Joinpoint program with one joinpoint; Kim et al. 2000,
     Statistics in Medicine 19:335-351): logit(p_t) = a + b1 (t - c) + b2 max(t - k, 0), a
     binomial GLM (statsmodels) for each allowed joinpoint k among the observed times with at
-    least ``min_points`` periods at or before k and at least ``min_points`` at or after k; the k
-    with the smallest binomial deviance is kept. The recent-segment slope is b1 + b2. Its
+    least ``min_points`` periods at or before k and at least ``min_points`` at or after k, and
+    neither segment separated (``statistics.separated``); the k with the smallest binomial
+    deviance is kept. The recent-segment slope is b1 + b2. Its
     interval and p-value are quasi-binomial (scale = max(1, Pearson X2 / (m - 3)), t on m - 3
     df, m periods) *conditional on k*: the search over k is not accounted for, so they are
     somewhat optimistic, and the deviance drop against the linear fit is descriptive (its
@@ -105,8 +106,16 @@ def segmented_trend(
         return out | empty | {"status": TREND_FEW_PERIODS}
     if min(x.sum(), (n - x).sum()) < max(min_events, 1):
         return out | empty | {"status": TREND_FEW_EVENTS}
-    recent = t >= max(candidates)
-    if separated(x, n, t) or separated(x[recent], n[recent], t[recent]):
+    if separated(x, n, t):
+        return out | empty | {"status": TREND_SEPARATION}
+    # a joinpoint is allowed only where neither segment is separated (each slope has a finite MLE)
+    candidates = [
+        k
+        for k in candidates
+        if not separated(x[t <= k], n[t <= k], t[t <= k])
+        and not separated(x[t >= k], n[t >= k], t[t >= k])
+    ]
+    if not candidates:
         return out | empty | {"status": TREND_SEPARATION}
     endog = np.column_stack([x, n - x])
     centre = t.mean()
