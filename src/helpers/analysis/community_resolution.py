@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.analysis import measure
+from helpers.analysis import measure, statistics
 
 SPEC = measure.MeasureSpec(
     key="community_resolution",
@@ -37,39 +37,6 @@ GUIDANCE_ALPHA = 0.05
 GUIDANCE_CORRECTION = "holm"
 
 
-def threshold_test(
-    latest: pd.DataFrame,
-    threshold: float,
-    alpha: float = GUIDANCE_ALPHA,
-    correction: str = GUIDANCE_CORRECTION,
-) -> pd.DataFrame:
-    """Each force against a fixed threshold: one-sided exact binomial test of H0 rate <= threshold.
-
-    In: ``latest`` with force_code, successes, trials (counts; one row per force with data) and
-    ``threshold`` (a proportion in (0, 1)). Out: force_code, ``p_value`` (P(X >= successes) under
-    Binomial(trials, threshold), ``scipy.stats.binom.sf``), ``p_adjusted`` (multiplicity-corrected
-    across the forces with ``statsmodels.stats.multitest.multipletests``, method ``correction``:
-    'holm' or 'fdr_bh'), ``above_threshold`` (p_adjusted < alpha). Raises ValueError for a
-    threshold outside (0, 1).
-    """
-    from scipy.stats import binom
-    from statsmodels.stats.multitest import multipletests
-
-    if not 0 < threshold < 1:
-        raise ValueError(f"threshold must be a proportion in (0, 1), not {threshold!r}")
-    x = latest["successes"].to_numpy(float)
-    n = latest["trials"].to_numpy(float)
-    p_value = binom.sf(x - 1, n, threshold)
-    out = pd.DataFrame({"force_code": latest["force_code"].to_numpy(), "p_value": p_value})
-    if len(out):
-        reject, adjusted, _, _ = multipletests(p_value, alpha=alpha, method=correction)
-    else:
-        reject, adjusted = np.array([], bool), np.array([], float)
-    out["p_adjusted"] = adjusted
-    out["above_threshold"] = reject
-    return out
-
-
 def measure_community_resolutions(
     da: pd.DataFrame,
     year: str | None = None,
@@ -82,11 +49,17 @@ def measure_community_resolutions(
 
     Everything ``measure.build`` computes, plus the verdict column ``guidance``: 'above the
     threshold' (``threshold_test``), 'not shown above' or 'no data'; ``extras`` holds the
-    threshold, the per-force test table and ``zero_use`` (forces with data and no community
+    threshold, the per-force test table (``statistics.threshold_test``) and ``zero_use`` (forces with data and no community
     resolution in the year).
     """
     result = measure.build(SPEC, da, year, denominator, level, funnel_method)
-    tested = threshold_test(result.latest, threshold).set_index("force_code")
+    tested = statistics.threshold_test(
+        result.latest["successes"],
+        result.latest["trials"],
+        threshold,
+        method=GUIDANCE_CORRECTION,
+        alpha=GUIDANCE_ALPHA,
+    ).set_index(result.latest["force_code"])
     verdicts = result.verdicts
     verdicts["guidance_p_adjusted"] = verdicts["force_code"].map(tested["p_adjusted"])
     above = verdicts["force_code"].map(tested["above_threshold"])

@@ -22,9 +22,13 @@ them) are deliberately separate statements:
 * ``change_previous`` / ``change_3_years``: the latest year against the previous year and against
   three years earlier, each a difference of two proportions with a 95% Newcombe interval:
   'rising' / 'falling' when the interval excludes 0, else 'no clear change'.
-* ``trend_direction``: the long-run trend over all years (``statistics.trend``), and
-  ``trend_pattern``: 'levelled off' when the long-run trend is rising or falling but the change
-  over the last three years is not, so that a flat recent series is never called rising.
+* ``trend_direction``: the long-run trend over all years (``statistics.trend``, quasi-binomial
+  with t-based inference), and ``trend_pattern``: its shape from a joinpoint fit
+  (``models.segmented_trend`` and ``models.trend_shape``): 'continuing', 'levelled off' (the
+  recent segment is flat), 'reversed', 'recent rise' / 'recent fall', 'no clear change' or
+  'too few data', so that a flat recent series is never called rising. ``movement``: 'toward' /
+  'away from' the measure's benchmark after Holm's correction across forces
+  (``models.count_movements``).
 
 A force-year without data (left out by the publisher, not supplied, or with a suppressed
 numerator or denominator) has no rate and no verdict: it is 'no data' with the reason, and it is
@@ -39,12 +43,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.analysis import rates, statistics
+from helpers.analysis import models, rates, statistics
 from helpers.reference import forces
 
 DEFAULT_LEVEL = 0.998
 #: interval level for the "different from national" verdict and for recent change
 INTERVAL_LEVEL = 0.95
+#: multiplicity correction across forces for the toward/away counts of long-run trends
+MOVEMENT_CORRECTION = "holm"
 
 
 @dataclass(frozen=True)
@@ -135,52 +141,28 @@ def _no_data_reason(da: pd.DataFrame, year: str, spec: MeasureSpec, denominator:
     return reason
 
 
-def recent_change(rates_table: pd.DataFrame, year: str, years_back: int) -> pd.DataFrame:
-    """Per force: the rate in ``year`` against the rate ``years_back`` financial years earlier.
+def recent_change(rates_table: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Per force: the rate in ``year`` against the previous year and three years earlier.
 
     In: ``rates_table`` with financial_year, force_code, successes, trials (one row per
-    force-year with data). Out: force_code, ``rate_then``, ``rate_now``, ``difference``
-    (proportion points, now minus then) with a 95% Newcombe hybrid score interval
-    (``statsmodels.stats.proportion.confint_proportions_2indep``, method 'newcomb') and
-    ``direction`` ('rising', 'falling' or 'no clear change'; 'no data' when either year is
-    missing). Newcombe (1998), Statistics in Medicine 17:873-890.
+    force-year with data). Out: one row per force and comparison: force_code, ``lag`` (1 or 3),
+    ``difference_pp`` (percentage points, ``year`` minus the earlier year) with its 95% Newcombe
+    interval (``models.recent_change``) and ``direction`` ('rising', 'falling', 'no clear
+    change'; 'no data' when the force has no rate in either year).
     """
-    from statsmodels.stats.proportion import confint_proportions_2indep
-
-    start = statistics.financial_year_start(year) - years_back
-    then_year = f"{start}/{(start + 1) % 100:02d}"
-    now = rates_table[rates_table["financial_year"] == year].set_index("force_code")
-    then = rates_table[rates_table["financial_year"] == then_year].set_index("force_code")
-    out = pd.DataFrame(index=pd.Index(sorted(set(now.index) | set(then.index)), name="force_code"))
-    out["year_then"] = then_year
-    out["rate_then"] = then["rate"]
-    out["rate_now"] = now["rate"]
-    both = out.index[out["rate_then"].notna() & out["rate_now"].notna()]
-    out["difference"] = out["rate_now"] - out["rate_then"]
-    out["difference_lower"] = np.nan
-    out["difference_upper"] = np.nan
-    if len(both):
-        lower, upper = confint_proportions_2indep(
-            now.loc[both, "successes"].to_numpy(float),
-            now.loc[both, "trials"].to_numpy(float),
-            then.loc[both, "successes"].to_numpy(float),
-            then.loc[both, "trials"].to_numpy(float),
-            method="newcomb",
-            compare="diff",
-            alpha=1 - INTERVAL_LEVEL,
-        )
-        out.loc[both, "difference_lower"] = lower
-        out.loc[both, "difference_upper"] = upper
-    out["direction"] = np.select(
-        [
-            out["difference_lower"] > 0,
-            out["difference_upper"] < 0,
-            out["difference"].notna(),
-        ],
-        ["rising", "falling", "no clear change"],
-        default="no data",
-    )
-    return out.reset_index()
+    up_to = rates_table[rates_table["financial_year"] <= year]
+    end = statistics.financial_year_start(year)
+    frames = []
+    for code, group in up_to.groupby("force_code", sort=True):
+        start = statistics.financial_year_start(group["financial_year"])
+        change = models.recent_change(group["successes"], group["trials"], start, lags=(1, 3))
+        if change["latest"].iloc[0] != end:
+            change["direction"] = "too few data"
+            change[["difference_pp", "lower_pp", "upper_pp"]] = np.nan
+        frames.append(change.assign(force_code=code))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    out["direction"] = out["direction"].replace({"too few data": "no data"})
+    return out
 
 
 def movement(direction: pd.Series, better: str) -> pd.Series:
@@ -227,21 +209,35 @@ def build(
     fitted = statistics.trend(table, "successes", "trials", "financial_year", unit="force_code")
     national_trend = fitted.iloc[0]
     trends = fitted.iloc[1:].rename(columns={"unit": "force_code"}).reset_index(drop=True)
-    trends["movement"] = movement(trends["direction"], spec.better)
-    previous = recent_change(table, year, 1)
-    three = recent_change(table, year, 3)
-    national_rows = national.assign(force_code="national")
-    national_recent = pd.concat(
-        [
-            recent_change(national_rows, year, 1).assign(compared_with="previous year"),
-            recent_change(national_rows, year, 3).assign(compared_with="three years earlier"),
-        ],
-        ignore_index=True,
+    trends = trends.merge(_recent_segments(table), on="force_code", how="left", validate="1:1")
+    trends["pattern"] = models.trend_shape(
+        trends["direction"], trends["recent_direction"].fillna("too few data")
     )
-    verdicts = _verdicts(
-        spec, da, year, denominator, level, latest, comparison, trends, previous, three
+    adjusted, _ = models.count_movements(
+        trends["p_value"],
+        np.log(trends["odds_ratio_per_year"].astype(float)),
+        spec.better,
+        method=MOVEMENT_CORRECTION,
     )
-    return MeasureResult(
+    trends["p_adjusted"] = adjusted["p_adjusted"].to_numpy()
+    trends["movement"] = adjusted["movement_adjusted"].replace({"away": "away from"}).to_numpy()
+    recent = recent_change(table, year)
+    national_recent = recent_change(
+        national.assign(force_code="national").dropna(subset=["rate"]), year
+    )
+    verdicts = _verdicts(spec, da, year, denominator, level, latest, comparison, trends, recent)
+    series = national.dropna(subset=["rate"])
+    segment = models.segmented_trend(
+        series["successes"].to_numpy(float),
+        series["trials"].to_numpy(float),
+        statistics.financial_year_start(series["financial_year"]),
+    )
+    segment["shape"] = str(
+        models.trend_shape(
+            national_trend["direction"], segment.get("recent_direction", "too few data")
+        )
+    )
+    result = MeasureResult(
         spec,
         year,
         denominator,
@@ -252,15 +248,34 @@ def build(
         comparison,
         trends,
         national_trend,
-        pd.concat(
-            [
-                previous.assign(compared_with="previous year"),
-                three.assign(compared_with="three years earlier"),
-            ],
-            ignore_index=True,
-        ),
+        recent,
         national_recent,
         verdicts,
+    )
+    result.extras["national_segment"] = segment
+    return result
+
+
+def _recent_segments(table: pd.DataFrame) -> pd.DataFrame:
+    """Per force: the direction of the recent segment of a joinpoint fit
+    (``models.segmented_trend``), used to name a long-run trend that has levelled off."""
+    rows = []
+    for code, group in table.groupby("force_code", sort=True):
+        fit = models.segmented_trend(
+            group["successes"].to_numpy(float),
+            group["trials"].to_numpy(float),
+            statistics.financial_year_start(group["financial_year"]),
+        )
+        rows.append(
+            {
+                "force_code": code,
+                "joinpoint": fit.get("joinpoint", np.nan),
+                "recent_pp_per_year": fit.get("recent_pp_per_year", np.nan),
+                "recent_direction": fit.get("recent_direction", "too few data"),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["force_code", "joinpoint", "recent_pp_per_year", "recent_direction"]
     )
 
 
@@ -273,8 +288,7 @@ def _verdicts(
     latest: pd.DataFrame,
     comparison: statistics.Comparison,
     trends: pd.DataFrame,
-    previous: pd.DataFrame,
-    three: pd.DataFrame,
+    recent: pd.DataFrame,
 ) -> pd.DataFrame:
     """One row per police force area (the 43, sorted by code) with every verdict."""
     codes = forces.territorial_codes()
@@ -300,19 +314,14 @@ def _verdicts(
     out["trend_per_year_pp"] = out["force_code"].map(trend["pp_change_per_year"])
     out["trend_direction"] = out["force_code"].map(trend["direction"]).fillna("no data")
     out["trend_years"] = out["force_code"].map(trend["n_periods"])
-    for name, change in (("previous", previous), ("3_years", three)):
-        change = change.set_index("force_code")
+    for name, lag in (("previous", 1), ("3_years", 3)):
+        change = recent[recent["lag"] == lag].set_index("force_code")
         out[f"change_{name}"] = out["force_code"].map(change["direction"]).fillna("no data")
-        out[f"change_{name}_pp"] = out["force_code"].map(100 * change["difference"])
-        out[f"change_{name}_lower_pp"] = out["force_code"].map(100 * change["difference_lower"])
-        out[f"change_{name}_upper_pp"] = out["force_code"].map(100 * change["difference_upper"])
-    out["trend_pattern"] = np.where(
-        out["trend_direction"].isin(["rising", "falling"])
-        & (out["change_3_years"] == "no clear change"),
-        "levelled off",
-        out["trend_direction"],
-    )
-    out["movement"] = movement(out["trend_direction"], spec.better)
+        out[f"change_{name}_pp"] = out["force_code"].map(change["difference_pp"])
+        out[f"change_{name}_lower_pp"] = out["force_code"].map(change["lower_pp"])
+        out[f"change_{name}_upper_pp"] = out["force_code"].map(change["upper_pp"])
+    out["trend_pattern"] = out["force_code"].map(trend["pattern"]).fillna("too few data")
+    out["movement"] = out["force_code"].map(trend["movement"]).fillna("too few data")
     reason = _no_data_reason(da, year, spec, denominator)
     out["no_data_reason"] = out["force_code"].map(reason).fillna("no data (no row)")
     out.loc[has_data, "no_data_reason"] = ""

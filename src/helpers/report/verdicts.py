@@ -78,20 +78,29 @@ def change(row: pd.Series, which: str) -> str:
     )
 
 
+PATTERN_WORDS = {
+    "continuing": "continuing",
+    "levelled off": "levelled off: no clear change in the recent segment",
+    "reversed": "reversed in the recent segment",
+    "recent rise": "flat over the long run, rising in the recent segment",
+    "recent fall": "flat over the long run, falling in the recent segment",
+    "no clear change": "no clear change",
+}
+
+
 def trend(row: pd.Series, result: MeasureResult) -> str:
-    """The long-run trend with its pattern and its movement relative to the benchmark."""
-    pattern, direction = row["trend_pattern"], row["trend_direction"]
-    if direction in ("no data", "too few data"):
+    """The long-run trend with its shape (joinpoint fit) and its movement relative to the
+    benchmark after correction across forces."""
+    direction = row["trend_direction"]
+    if direction in ("no data", "too few data") or pd.isna(row["trend_per_year_pp"]):
         return "too few years or events to estimate a trend"
     years = int(row["trend_years"])
     slope = f"{row['trend_per_year_pp']:+.2f} percentage points a year over {years} years"
-    if pattern == "levelled off":
-        text = f"{direction} over {years} years ({slope}) but levelled off: no clear change over the last three years"
-    elif direction == "no clear change":
-        return f"no clear change over {years} years ({slope})"
-    else:
-        text = f"{direction} ({slope})"
-    return f"{text}; {row['movement']} {result.spec.benchmark}"
+    shape = PATTERN_WORDS.get(row["trend_pattern"], row["trend_pattern"])
+    text = f"{direction} ({slope}); shape: {shape}"
+    if row["movement"] in ("toward", "away from"):
+        return f"{text}; {row['movement']} {result.spec.benchmark} (Holm-corrected across forces)"
+    return f"{text}; no clear movement after correction across forces"
 
 
 def force_sentences(result: MeasureResult, force_code: str) -> list[str]:
@@ -170,7 +179,7 @@ def guidance_summary(result: MeasureResult) -> str:
 def movement_summary(result: MeasureResult) -> str:
     """The national trend and recent change, and how many forces moved which way."""
     trend_row = result.national_trend
-    recent = result.national_recent.set_index("compared_with")
+    recent = result.national_recent.set_index("lag")
     counts = result.verdicts["movement"].value_counts()
     levelled = int((result.verdicts["trend_pattern"] == "levelled off").sum())
     national_trend = (
@@ -179,14 +188,26 @@ def movement_summary(result: MeasureResult) -> str:
         else f"{trend_row['pp_change_per_year']:+.2f} percentage points a year over {int(trend_row['n_periods'])} years "
         f"(95% interval {trend_row['pp_change_lower']:+.2f} to {trend_row['pp_change_upper']:+.2f}; {trend_row['direction']})"
     )
-    previous, three = recent.loc["previous year"], recent.loc["three years earlier"]
+    changes = "; ".join(
+        f"against {int(row['earlier'])}/{(int(row['earlier']) + 1) % 100:02d} "
+        f"{row['difference_pp']:+.2f} points ({row['direction']})"
+        for _, row in recent.iterrows()
+    )
+    segment = result.extras["national_segment"]
+    if segment.get("status") == "ok":
+        joinpoint = int(segment["joinpoint"])
+        shape = (
+            f"Shape: {PATTERN_WORDS.get(segment['shape'], segment['shape'])} (joinpoint {joinpoint}/{(joinpoint + 1) % 100:02d}; "
+            f"recent segment {segment['recent_pp_per_year']:+.2f} points a year, 95% interval "
+            f"{segment['recent_pp_per_year_lower']:+.2f} to {segment['recent_pp_per_year_upper']:+.2f})"
+        )
+    else:
+        shape = "Shape: too few years for a joinpoint fit"
     return (
-        f"Nationally: long-run {national_trend}; against {previous['year_then']} "
-        f"{100 * previous['difference']:+.2f} points ({previous['direction']}), against {three['year_then']} "
-        f"{100 * three['difference']:+.2f} points ({three['direction']}). Forces whose long-run trend moved "
-        f"toward {result.spec.benchmark}: {int(counts.get('toward', 0))}; away from it: "
-        f"{int(counts.get('away from', 0))}; no clear change: {int(counts.get('no clear change', 0))}; "
-        f"of those with a trend, {levelled} have levelled off over the last three years."
+        f"Nationally: long-run {national_trend}. {shape}; {changes}. Forces whose long-run trend moved "
+        f"toward {result.spec.benchmark} (Holm-corrected across forces): {int(counts.get('toward', 0))}; away from it: "
+        f"{int(counts.get('away from', 0))}; no clear movement: {int(counts.get('no clear change', 0))}; too few data: "
+        f"{int(counts.get('too few data', 0))}. Long-run trends that have levelled off in the recent segment: {levelled}."
     )
 
 
