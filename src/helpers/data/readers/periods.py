@@ -86,7 +86,9 @@ def _month_period(match: re.Match[str], label: str) -> Period:
 def _ending_period(match: re.Match[str], label: str) -> Period:
     end_month, end_year = MONTHS[match.group(1)], int(match.group(2))
     start_month = end_month % 12 + 1
-    return Period(end_year - (1 if start_month != 1 else 0), start_month, end_year, end_month, label)
+    return Period(
+        end_year - (1 if start_month != 1 else 0), start_month, end_year, end_month, label
+    )
 
 
 def _short_period(match: re.Match[str], label: str) -> Period:
