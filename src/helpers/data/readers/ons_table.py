@@ -56,6 +56,9 @@ AREA_TYPES = (
     (re.compile(r"^E12"), "region"),
     (re.compile(r"^(E23|W15)"), "force"),
 )
+#: marker given to a force-year whose row is 0 in every category and in the total: the force
+#: supplied nothing (ONS printed zeros for Devon and Cornwall, year ending March 2023)
+ZERO_TOTAL_MARKER = "(zero total: not supplied)"
 OUTPUT_COLUMNS = [
     "table",
     "area_code",
@@ -182,6 +185,11 @@ def rounded_share_count_range(share_pct: float, total: float, decimals: int) -> 
     low = math.ceil(total * (share_pct - half) / 100 - 1e-9)
     high = math.floor(total * (share_pct + half) / 100 + 1e-9)
     return (float(max(low, 0)), float(min(high, total)))
+
+
+def share_columns(categories) -> list[str]:
+    """Names of the columns keeping each category's published share: 'published_share_<c>'."""
+    return [f"published_share_{c}" for c in categories]
 
 
 def rounding_tolerance(total: float, decimals: int, shares: int) -> int:
