@@ -336,14 +336,23 @@ def parse_ons_da_outcomes(path: Path) -> pd.DataFrame:
 def read_ons_da_outcomes(path: Path | str, use_cache: bool = True) -> pd.DataFrame:
     """Read an ONS table of outcomes of domestic abuse-related crimes by police force area.
 
-    Works on any sheet holding such a table: the header row is found by label (a police force
-    area code heading with E23/W15 codes below it); headers are unwrapped and stripped of
-    ``[note N]``; outcome columns are mapped by keyword to the canonical categories in
-    ``helpers.reference.outcomes.OUTCOME_CATEGORIES`` (plus ``total_outcomes``, ``crimes_recorded`` and
-    ``not_yet_assigned``); the financial year comes from a year column or the title; values are
-    classed as counts or percentages; suppression symbols become missing values with the symbol
-    kept in ``marker``. Output columns: financial_year, force_code, force_name, outcome_category,
-    value, measure ('count'/'percent'), marker, source_sheet.
+    Every table of every sheet (cover, contents and notes skipped) is read with
+    :func:`helpers.data.readers.ons_table.parse_ons_tables` (headers by label, notes and glued
+    footnotes stripped, group and units rows, spacer columns, the sheet's own markers, several
+    tables per sheet); tables with force rows (E23/W15) and at least two outcome columns are
+    kept. Outcome columns are mapped by keyword to the canonical categories in
+    ``helpers.reference.outcomes.OUTCOME_CATEGORIES`` (plus ``total_outcomes``,
+    ``crimes_recorded`` and ``not_yet_assigned``); the financial year comes from a time-period
+    column or from the sheet name and title (:mod:`helpers.data.readers.periods`: 'year ending
+    March 2023', 'Apr 2022 to Mar 2023', '2022/23'; a calendar year is refused). Shares are
+    told from counts by the labels and the data together (proportions become per cent; a
+    table whose labels and data disagree raises LayoutError); a force count that is not a
+    whole number raises LayoutError. Suppression symbols become missing values with the symbol
+    kept in ``marker``, never 0.
+
+    Output columns: financial_year, force_code, force_name (as printed, notes removed),
+    outcome_category, value (count, or per cent where measure is 'percent'), measure
+    ('count'/'percent'), marker, source_sheet. Raises LayoutError naming sheet, row and column.
     """
     from helpers.data.sources import SOURCES
 
