@@ -459,7 +459,7 @@ def test_a_force_with_zeros_everywhere_did_not_supply_data():
     kent = da[da["force_code"] == "E23000032"].iloc[0]
     assert not kent["excluded"] and kent["total_outcomes"] == 7
     status = tidy.coverage(da).set_index("force_code")["status"]
-    assert status["E23000035"] == "not supplied" and status["E23000032"] == "present"
+    assert status["E23000035"] == "excluded (not supplied)" and status["E23000032"] == "present"
     assert len(tidy.check_invariants(da)) == 5
 
 

@@ -188,7 +188,8 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
 
 def coverage(da: pd.DataFrame) -> pd.DataFrame:
     """Force x year grid of the DA table, all 43 forces: 'present', 'excluded <marker>' (e.g.
-    'excluded [x]'), 'not supplied' (a row of zeros, see :func:`da_by_force`) or 'absent'."""
+    'excluded [x]'), 'excluded (not supplied)' (a row of zeros, see :func:`da_by_force`; the
+    first word stays 'excluded' for the coverage map) or 'absent'."""
     years = sorted(da["financial_year"].unique())
     grid = pd.MultiIndex.from_product(
         [forces.territorial_codes(), years], names=["force_code", "financial_year"]
@@ -206,7 +207,7 @@ def coverage(da: pd.DataFrame) -> pd.DataFrame:
         "absent",
         np.where(
             not_supplied,
-            "not supplied",
+            "excluded (not supplied)",
             np.where(
                 merged["excluded"].astype(bool),
                 "excluded " + merged["marker"].fillna(""),
