@@ -78,6 +78,11 @@ def test_line_breaks_and_note_markers_in_headers(tmp_path):
         ("[r][e]", (None, "[r][e]")),
         (7, (7.0, None)),
         ("12.5%", (12.5, None)),
+        ("12*", (12.0, "*")),
+        ("1,234,567*", (1_234_567.0, "*")),
+        ("NA", (None, "na")),
+        ('"1,234"', (1234.0, None)),
+        ("-", (None, "-")),
     ],
 )
 def test_suppression_symbols(cell, expected):
