@@ -78,6 +78,11 @@ def test_line_breaks_and_note_markers_in_headers(tmp_path):
         ("[r][e]", (None, "[r][e]")),
         (7, (7.0, None)),
         ("12.5%", (12.5, None)),
+        ("12*", (12.0, "*")),
+        ("1,234,567*", (1_234_567.0, "*")),
+        ("NA", (None, "na")),
+        ('"1,234"', (1234.0, None)),
+        ("-", (None, "-")),
     ],
 )
 def test_suppression_symbols(cell, expected):
@@ -216,3 +221,259 @@ def test_the_shipped_sample_reads_whole():
             ["financial_year", "force_code", "outcome_category", "measure"]
         ).any()
     )
+
+
+# ------------------------------------------------------------------------------------------
+# shares written as proportions (issue 18, case 4)
+# ------------------------------------------------------------------------------------------
+
+SHARE_HEADER = [
+    "Area code",
+    "Area name",
+    "Charged/summonsed (%)",
+    "Community resolution (%)",
+    "Victim does not support (%)",
+    "Other (%)",
+    "Number of outcomes",
+]
+
+
+def test_proportions_under_percent_labels_are_read_as_per_cent(tmp_path):
+    rows = [
+        ["E23000032", "Kent", 0.1012, 0.0124, 0.55, 0.3364, 1697],
+        ["E23000033", "Sussex", 0.12, 0.005, 0.5, 0.375, 2000],
+    ]
+    frame = read(write_ons(tmp_path / "t.xlsx", {"Table 6": rows}, header=SHARE_HEADER))
+    assert value(frame, "E23000032", "community_resolution", "percent")["value"] == 1.24
+    assert value(frame, "E23000032", "charged_summonsed", "percent")["value"] == 10.12
+    assert value(frame, "E23000032", "total_outcomes", "count")["value"] == 1697
+
+
+def test_proportions_under_a_percentage_title_are_read_as_per_cent(tmp_path):
+    header = [h.replace(" (%)", "") for h in SHARE_HEADER]
+    rows = [["E23000032", "Kent", 0.1012, 0.0124, 0.55, 0.3364, 1697]]
+    title = "Percentage of outcomes by police force area, year ending March {year}"
+    frame = read(write_ons(tmp_path / "t.xlsx", {"Table 6": rows}, header=header, title=title))
+    assert value(frame, "E23000032", "community_resolution", "percent")["value"] == 1.24
+
+
+def test_share_labels_over_counts_are_refused(tmp_path):
+    rows = [["E23000032", "Kent", 170, 21, 930, 576, 1697]]
+    with pytest.raises(LayoutError, match=r"sheet 'Table 6': the labels say .* shares .* 1,697"):
+        read(write_ons(tmp_path / "t.xlsx", {"Table 6": rows}, header=SHARE_HEADER))
+
+
+def test_count_labels_over_shares_are_refused(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Table 7"
+    ws.append(["Outcomes by police force area, year ending March 2024"])
+    ws.append(["Area code", "Area name", "Charged", "Community resolution", "Other outcomes"])
+    ws.append([None, None, "Numbers", None, None])
+    ws.append(["E23000032", "Kent", 10.5, 1.5, 88.0])
+    ws.append(["E23000033", "Sussex", 12.0, 0.5, 87.5])
+    workbook.save(tmp_path / "t.xlsx")
+    with pytest.raises(LayoutError, match=r"sheet 'Table 7': the labels say .* counts"):
+        read(tmp_path / "t.xlsx")
+
+
+def test_a_force_count_that_is_not_whole_is_an_error(tmp_path):
+    rows = [ons_row("E23000032", "Kent", (10, 2, 1.5, 20, 55, 3, 14))]
+    with pytest.raises(LayoutError, match=r"column E, row 4 \(Kent, community_resolution\).*1.5"):
+        read(write_ons(tmp_path / "t.xlsx", {"Table 5": rows}))
+
+
+# ------------------------------------------------------------------------------------------
+# cells, periods and older layouts through the DA reader (cases 2, 3, 7)
+# ------------------------------------------------------------------------------------------
+
+
+def test_starred_numbers_and_na_through_the_reader(tmp_path):
+    rows = [ons_row("E23000032", "Kent", ("12*", 2, 1, 20, 55, "NA", "1,234,567*"))]
+    frame = read(write_ons(tmp_path / "t.xlsx", {"Table 5": rows}))
+    charged = value(frame, "E23000032", "charged_summonsed")
+    assert charged["value"] == 12 and charged["marker"] == "*"
+    assert value(frame, "E23000032", "other")["value"] == 1_234_567
+    suspect = value(frame, "E23000032", "no_suspect_identified")
+    assert pd.isna(suspect["value"]) and suspect["marker"] == "na"  # NA is missing, not 0
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("Outcomes by police force area, Apr 2022 to Mar 2023 [note 1]", "2022/23"),
+        ("Outcomes by police force area, April 2022 - March 2023", "2022/23"),
+        ("Outcomes by police force area, year ending Mar 2023 [r]", "2022/23"),
+    ],
+)
+def test_year_from_title_in_any_ons_wording(tmp_path, title, year):
+    frame = read(write_ons(tmp_path / "t.xlsx", {"Table 5": [ons_row()]}, title=title))
+    assert set(frame["financial_year"]) == {year}
+
+
+def test_calendar_year_title_is_not_a_financial_year(tmp_path):
+    title = "Outcomes by police force area, Jan 2022 to Dec 2022"
+    with pytest.raises(LayoutError, match=r"cannot tell which financial year"):
+        read(write_ons(tmp_path / "t.xlsx", {"Table 5": [ons_row()]}, title=title))
+
+
+def test_time_period_column_with_ons_labels(tmp_path):
+    header = ["Time period", "Area code", "Area name", "Charged", "Community resolution"]
+    rows = [
+        ["Apr 2019 to Mar 2020", "E23000032", "Kent", 1, 2],
+        ["year ending March 2021 [note 3]", "E23000032", "Kent", 3, 4],
+        ["Jan 2021 to Dec 2021", "E23000032", "Kent", 3, 4],
+    ]
+    path = write_ons(tmp_path / "t.xlsx", {"Data": rows}, header=header, title="Outcomes")
+    with pytest.raises(LayoutError, match=r"column A, row 6: .*calendar year"):
+        read(path)
+    frame = read(write_ons(tmp_path / "u.xlsx", {"Data": rows[:2]}, header=header, title="x"))
+    assert sorted(frame["financial_year"].unique()) == ["2019/20", "2020/21"]
+
+
+def test_older_layout_with_group_row_units_spacers_and_glued_footnotes(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Table 9"
+    for row in [
+        ["Table 9  Outcomes of domestic abuse-related crimes, year ending March 2016"],
+        [],
+        [None, None, "Charged/summonsed3", None, "Evidential difficulties", None, "Other4"],
+        [
+            "Area Code",
+            "Area Name",
+            None,
+            None,
+            "victim supports action",
+            "victim does not support action",
+            None,
+        ],
+        [None, None, "Numbers", None, "Numbers", None, None],
+        ["K04000001", "ENGLAND AND WALES7,8", 50, None, 70, 150, 30],
+        ["E23000032", "Kent5", 10, None, "-", 55, 14],
+        ["W15000002", "Gwent", 40, None, 70, 95, 16],
+        [],
+        ["3. Charges include summonses."],
+    ]:
+        ws.append(row)
+    workbook.save(tmp_path / "old.xlsx")
+    frame = read(tmp_path / "old.xlsx")
+    assert set(frame["force_name"]) == {"Kent", "Gwent"}
+    assert set(frame["financial_year"]) == {"2015/16"}
+    kent = value(frame, "E23000032", "evidential_difficulties_victim_supports")
+    assert pd.isna(kent["value"]) and kent["marker"] == "-"
+    assert (
+        value(frame, "E23000032", "evidential_difficulties_victim_does_not_support")["value"] == 55
+    )
+    assert value(frame, "W15000002", "charged_summonsed")["value"] == 40
+
+
+# ------------------------------------------------------------------------------------------
+# the tidy stage: rounded shares and forces that supplied nothing (cases 5 and 6)
+# ------------------------------------------------------------------------------------------
+
+
+def long_table(rows):
+    """(year, code, category, value, measure) -> the reader's long table."""
+    frame = pd.DataFrame(
+        rows, columns=["financial_year", "force_code", "outcome_category", "value", "measure"]
+    )
+    frame["force_name"] = "name"
+    frame["marker"] = None
+    frame["source_sheet"] = "T"
+    return frame
+
+
+#: an ONS-style percentage table: shares to one decimal and the outcomes assigned (Kent)
+ROUNDED_SHARES = {
+    "charged_summonsed": 10.1,
+    "caution": 0.4,
+    "community_resolution": 1.2,
+    "evidential_difficulties_victim_supports": 8.6,
+    "evidential_difficulties_victim_does_not_support": 54.9,
+    "no_suspect_identified": 0.6,
+    "other": 24.3,  # the published shares add up to 100.1: rounding
+}
+
+
+def rounded_rows(total=1697, shares=ROUNDED_SHARES):
+    rows = [("2022/23", "E23000032", c, v, "percent") for c, v in shares.items()]
+    return rows + [("2022/23", "E23000032", "total_outcomes", float(total), "count")]
+
+
+def test_derived_counts_from_rounded_shares_pass_the_invariants():
+    from helpers.data import tidy
+    from helpers.data.readers.ons_table import rounded_share_count_range
+
+    da = tidy.da_by_force(long_table(rounded_rows()))
+    kent = da[da["force_code"] == "E23000032"].iloc[0]
+    categories = list(ROUNDED_SHARES)
+    assert kent["counts_derived"] and kent["share_decimals"] == 1
+    assert kent["published_share_community_resolution"] == 1.2
+    assert kent["community_resolution"] == 20  # round(1.2% x 1,697) = 20.4 -> 20
+    assert kent[categories].sum() != kent["total_outcomes"]  # rounding: 1,698 vs 1,697
+    assert len(tidy.check_invariants(da)) == 5
+    low, high = rounded_share_count_range(
+        kent["published_share_community_resolution"], kent["total_outcomes"], kent["share_decimals"]
+    )
+    assert (low, high) == (20, 21)
+
+
+def test_rounding_allowance_is_no_bigger_than_the_decimals_imply():
+    from helpers.data import tidy
+
+    da = tidy.da_by_force(long_table(rounded_rows()))
+    row = da["force_code"] == "E23000032"
+    # 7 shares to one decimal of 1,697: the sum may miss by 9 at most; 10 is too far
+    da.loc[row, "total_outcomes"] = da.loc[row, list(ROUNDED_SHARES)].sum(axis=1) + 9
+    assert len(tidy.check_invariants(da)) == 5
+    da.loc[row, "total_outcomes"] += 1
+    with pytest.raises(AssertionError, match="do not add up"):
+        tidy.check_invariants(da)
+
+
+def test_published_counts_must_add_up_exactly():
+    from helpers.data import tidy
+
+    counts = {"charged_summonsed": 10, "community_resolution": 5, "other": 85}
+    rows = [("2022/23", "E23000032", c, float(v), "count") for c, v in counts.items()]
+    da = tidy.da_by_force(
+        long_table(rows + [("2022/23", "E23000032", "total_outcomes", 101.0, "count")])
+    )
+    assert not da["counts_derived"].any() and da["share_decimals"].isna().all()
+    with pytest.raises(AssertionError, match="do not add up"):
+        tidy.check_invariants(da)
+
+
+def test_a_force_with_zeros_everywhere_did_not_supply_data():
+    from helpers.data import tidy
+
+    zero = {c: 0.0 for c in ROUNDED_SHARES}
+    rows = [("2022/23", "E23000035", c, v, "count") for c, v in zero.items()]
+    rows += [("2022/23", "E23000035", "total_outcomes", 0.0, "count")]
+    rows += [("2022/23", "E23000032", c, 1.0, "count") for c in ROUNDED_SHARES]
+    rows += [("2022/23", "E23000032", "total_outcomes", 7.0, "count")]
+    da = tidy.da_by_force(long_table(rows))
+    devon = da[da["force_code"] == "E23000035"].iloc[0]
+    assert devon["excluded"] and devon["marker"] == "(zero total: not supplied)"
+    assert pd.isna(devon["total_outcomes"]) and pd.isna(devon["charged_summonsed"])
+    kent = da[da["force_code"] == "E23000032"].iloc[0]
+    assert not kent["excluded"] and kent["total_outcomes"] == 7
+    status = tidy.coverage(da).set_index("force_code")["status"]
+    assert status["E23000035"] == "excluded (not supplied)" and status["E23000032"] == "present"
+    assert len(tidy.check_invariants(da)) == 5
+
+
+def test_a_genuine_zero_in_one_category_is_kept():
+    from helpers.data import tidy
+
+    rows = [
+        ("2022/23", "E23000032", c, 0.0 if c == "caution" else 1.0, "count") for c in ROUNDED_SHARES
+    ]
+    rows += [("2022/23", "E23000032", "total_outcomes", 6.0, "count")]
+    kent = tidy.da_by_force(long_table(rows)).query("force_code == 'E23000032'").iloc[0]
+    assert kent["caution"] == 0 and not kent["excluded"] and kent["marker"] == ""

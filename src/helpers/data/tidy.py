@@ -78,11 +78,19 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
     """One row per force x year with a count column per outcome category.
 
     Where a table gave percentages with a count of total outcomes beside them, counts are
-    derived as percent x total / 100 (rounded) and ``counts_derived`` is True. ``total_outcomes``
-    missing in the table is the sum of the categories. ``excluded`` is True where every value
-    of the force-year is suppressed (ONS left the force out) or the force has no row that year
-    (``marker`` '(no row)'); ``marker`` keeps the symbols. Every year has all 43 forces.
+    derived as percent x total / 100 (rounded) and ``counts_derived`` is True; the published
+    shares are kept in ``published_share_<category>`` (per cent) with ``share_decimals`` (the
+    decimals they were published to), so the analysis can bound each derived count
+    (``readers.ons_table.rounded_share_count_range``). ``total_outcomes`` missing in the table
+    is the sum of the categories. ``excluded`` is True where every value of the force-year is
+    suppressed (ONS left the force out), where the force has no row that year (``marker``
+    '(no row)'), or where its row is 0 in every category and in the total: such a force
+    supplied nothing (Devon and Cornwall, 2022/23), its zeros become missing and ``marker`` says
+    '(zero total: not supplied)'. ``marker`` keeps the symbols. Every year has all 43 forces.
     """
+
+    share_cols = readers.ons_table.share_columns(OUTCOME_CATEGORIES)
+    zero_marker = readers.ons_table.ZERO_TOTAL_MARKER
 
     def spread(measure: str) -> pd.DataFrame:
         subset = ons[ons["measure"] == measure]
@@ -95,18 +103,24 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
     counts, percents = spread("count"), spread("percent")
     wide = counts.reindex(columns=DA_COUNT_COLUMNS)
     derived = pd.Series(False, index=wide.index)
+    shares = pd.DataFrame(index=wide.index, columns=share_cols, dtype=float)
     if len(percents):
         wide = wide.reindex(wide.index.union(percents.index))
         derived = pd.Series(False, index=wide.index)
         total = wide["total_outcomes"]
+        published = percents.reindex(index=wide.index, columns=list(OUTCOME_CATEGORIES))
         for category in percents.columns:
             if category in OUTCOME_CATEGORIES:
                 estimate = (percents[category].reindex(wide.index) * total / 100).round()
                 fill = wide[category].isna() & estimate.notna()
                 wide.loc[fill, category] = estimate[fill]
                 derived |= fill
+        shares = published.where(derived, axis=0).set_axis(share_cols, axis=1)
+    decimals = shares.apply(lambda row: readers.ons_table.decimals_of(row), axis=1)
     category_sum = wide[list(OUTCOME_CATEGORIES)].sum(axis=1, min_count=1)
     wide["total_outcomes"] = wide["total_outcomes"].fillna(category_sum)
+    wide[share_cols] = shares.reindex(wide.index)
+    wide["share_decimals"] = decimals.reindex(wide.index).where(derived).astype("Int64")
     wide = wide.reset_index()
     names = ons.groupby("force_code")["force_name"].first()
     markers = ons.groupby(["financial_year", "force_code"])["marker"].agg(
@@ -135,6 +149,15 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
     wide.loc[no_row, "marker"] = "(no row)"
     wide["marker"] = wide["marker"].fillna("")
     wide["counts_derived"] = wide["counts_derived"].fillna(False).astype(bool)
+    # zeros in every category and the total: the force supplied nothing (assumptions log)
+    categories = wide[list(OUTCOME_CATEGORIES)]
+    zero_total = wide["total_outcomes"].eq(0) & categories.notna().any(axis=1)
+    zero_total &= categories.fillna(0).eq(0).all(axis=1)
+    zero_columns = [*DA_COUNT_COLUMNS, *share_cols]
+    wide.loc[zero_total, zero_columns] = np.nan
+    wide.loc[zero_total, "marker"] = (
+        wide.loc[zero_total, "marker"] + " " + zero_marker
+    ).str.strip()
     wide["excluded"] = wide[list(OUTCOME_CATEGORIES)].isna().all(axis=1)
     wide["category_sum"] = wide[list(OUTCOME_CATEGORIES)].sum(axis=1, min_count=1)
     columns = [
@@ -147,6 +170,8 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
         "category_sum",
         "excluded",
         "counts_derived",
+        *share_cols,
+        "share_decimals",
         "marker",
     ]
     wide = wide[columns].sort_values(["financial_year", "force_code"]).reset_index(drop=True)
@@ -157,11 +182,16 @@ def da_by_force(ons: pd.DataFrame) -> pd.DataFrame:
             if wide[column].dropna().mod(1).eq(0).all()
             else wide[column]
         )
+    for column in share_cols:
+        wide[column] = wide[column].astype(float)
+    wide["share_decimals"] = wide["share_decimals"].astype("Int64")
     return wide
 
 
 def coverage(da: pd.DataFrame) -> pd.DataFrame:
-    """Force x year grid of the DA table: 'present', 'excluded [x]' or 'absent', all 43 forces."""
+    """Force x year grid of the DA table, all 43 forces: 'present', 'excluded <marker>' (e.g.
+    'excluded [x]'), 'excluded (not supplied)' (a row of zeros, see :func:`da_by_force`; the
+    first word stays 'excluded' for the coverage map) or 'absent'."""
     years = sorted(da["financial_year"].unique())
     grid = pd.MultiIndex.from_product(
         [forces.territorial_codes(), years], names=["force_code", "financial_year"]
@@ -171,11 +201,20 @@ def coverage(da: pd.DataFrame) -> pd.DataFrame:
         how="left",
         on=["force_code", "financial_year"],
     )
+    not_supplied = (
+        merged["marker"].fillna("").str.contains(readers.ons_table.ZERO_TOTAL_MARKER, regex=False)
+    )
     merged["status"] = np.where(
         merged["excluded"].isna(),
         "absent",
         np.where(
-            merged["excluded"].astype(bool), "excluded " + merged["marker"].fillna(""), "present"
+            not_supplied,
+            "excluded (not supplied)",
+            np.where(
+                merged["excluded"].astype(bool),
+                "excluded " + merged["marker"].fillna(""),
+                "present",
+            ),
         ),
     )
     merged["force_name"] = merged["force_code"].map(forces.force_names())
@@ -294,7 +333,31 @@ def reconcile(da: pd.DataFrame) -> pd.DataFrame:
 
 def check_invariants(da: pd.DataFrame) -> list[str]:
     """The invariants later notebooks rely on; returns the list of checks that passed and raises
-    AssertionError naming the first that fails."""
+    AssertionError naming the first that fails.
+
+    Counts derived from published shares (``counts_derived``) may miss the total by what the
+    rounding of the shares allows (``readers.ons_table.rounding_tolerance``: from the number of
+    decimals, the total and the number of shares) and by no more; published counts must add up
+    exactly."""
+
+    def rounding_allowance(da: pd.DataFrame) -> pd.Series:
+        """How far derived counts may miss the total (0 where counts were published)."""
+        share_columns = readers.ons_table.share_columns(OUTCOME_CATEGORIES)
+        if "share_decimals" not in da or not da["counts_derived"].any():
+            return pd.Series(0, index=da.index)
+        shares = da[[c for c in share_columns if c in da]].notna().sum(axis=1)
+        allowed = [
+            readers.ons_table.rounding_tolerance(total, places, int(n)) if derived else 0
+            for total, places, n, derived in zip(
+                da["total_outcomes"],
+                da["share_decimals"],
+                shares,
+                da["counts_derived"],
+                strict=True,
+            )
+        ]
+        return pd.Series(allowed, index=da.index)
+
     passed = []
     codes = set(forces.territorial_codes())
     assert set(da["force_code"]) <= codes, (
@@ -305,10 +368,17 @@ def check_invariants(da: pd.DataFrame) -> list[str]:
     passed.append("one row per force and year")
     present = da[~da["excluded"]]
     difference = (present[list(OUTCOME_CATEGORIES)].sum(axis=1) - present["total_outcomes"]).abs()
-    assert (difference.fillna(0) <= 0).all(), (
-        f"categories do not add up to total outcomes in {int((difference > 0).sum())} force-years"
+    allowed = rounding_allowance(present)
+    over_by = difference.fillna(0) - allowed
+    assert (over_by <= 0).all(), (
+        f"categories do not add up to total outcomes in {int((over_by > 0).sum())} force-years "
+        f"(beyond what rounded published shares allow), e.g. "
+        f"{present.loc[over_by > 0, ['financial_year', 'force_code']].head(3).values.tolist()}"
     )
-    passed.append("outcome categories add up to total outcomes assigned in every force-year")
+    passed.append(
+        "outcome categories add up to total outcomes assigned in every force-year (counts "
+        "derived from rounded shares: within the rounding the published decimals allow)"
+    )
     over = present["total_outcomes"] > present["crimes_recorded"]
     assert not over.fillna(False).any(), "more outcomes than crimes recorded in some force-year"
     passed.append("outcomes assigned never exceed crimes recorded")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers.core import config
 from helpers.core.hashing import sha256_file
+from helpers.data.readers import periods
 
 
 class LayoutError(ValueError):
@@ -47,24 +48,15 @@ def column_letter(index: int) -> str:
 
 
 def normalise_financial_year(value: object) -> str:
-    """'2014/15', '2014-15', '2014_15', '2014/2015' (or 'year ending March 2015') -> '2014/15'."""
+    """A financial-year label -> 'YYYY/YY' ('2014/15', '2014-15', '2014_15', '2014 15',
+    '2014/2015', 'Apr 2014 to Mar 2015', 'year ending March 2015 [note 1]', ...).
+
+    Delegates to :func:`helpers.data.readers.periods.financial_year`; raises ValueError for a
+    label that names no financial year, including a calendar year ('Jan 2020 to Dec 2020').
+    """
     text = str(value).strip()
-    match = re.fullmatch(r"(\d{4})\s*[/\-_ ]\s*(\d{2}|\d{4})", text)
-    if match:
-        start, end = int(match.group(1)), match.group(2)
-        end_full = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-        if len(end) == 2 and end_full < start:
-            end_full += 100
-        if end_full != start + 1:
-            raise ValueError(f"financial year {text!r} does not span consecutive years")
-        return f"{start}/{end_full % 100:02d}"
-    match = re.search(r"year ending march\s+(\d{4})", text, flags=re.IGNORECASE)
-    if match:
-        end = int(match.group(1))
-        return f"{end - 1}/{end % 100:02d}"
-    raise ValueError(
-        f"not a financial year: {text!r} (expected like '2014/15', '2014-15', '2014/2015')"
-    )
+    spaced = re.fullmatch(r"(\d{4}) (\d{2}|\d{4})", text)  # '2014 15': only as a whole cell
+    return periods.financial_year(f"{spaced.group(1)}/{spaced.group(2)}" if spaced else text)
 
 
 def parse_quarter(value: object) -> int:

@@ -18,15 +18,19 @@ from helpers.data.readers.common import (
     read_sheet_rows,
     sheet_names,
 )
+from helpers.data.readers.ons_table import (
+    OnsColumn,
+    OnsTable,
+    decimals_of,
+    parse_cell,
+    parse_ons_tables,
+)
+from helpers.data.readers.periods import find_financial_year
 
 # ------------------------------------------------------------------------------------------
 # ONS domestic abuse-related crime outcomes by police force area
 # ------------------------------------------------------------------------------------------
 
-PFA_CODE = re.compile(r"^(E23|W15)\d{6}$")
-NATIONAL_CODE = re.compile(r"^(K04|K03|E92|W92|E12)\d{6}$")
-MARKER = re.compile(r"\[[a-z]\]")
-PLAIN_MARKERS = {"..", ":", "*", "-", "~", "x"}
 
 #: ordered keyword rules: first match wins (normalised header text)
 ONS_COLUMN_RULES: list[tuple[str, str]] = [
@@ -66,237 +70,201 @@ def ons_column_category(header: object) -> str | None:
     return None
 
 
-def _is_code(cell: object, pattern: re.Pattern[str] = PFA_CODE) -> bool:
-    return isinstance(cell, str) and bool(pattern.match(cell.strip()))
+def parse_ons_value(value: object) -> tuple[float | None, str | None]:
+    """An ONS cell -> (number or None, marker or None), with the standard markers only.
 
-
-def _find_ons_header(rows: list[list[object]]) -> tuple[int, int, int] | None:
-    """(header row, code column, name column) of an ONS PFA table, or None.
-
-    The header is the first row with an 'area code' heading that has E23/W15 (or national)
-    codes below it; failing that, the last non-empty row above the first row holding an
-    E23/W15 code.
+    Numbers pass through; '1,234' and '"1,234"' -> 1234; '12.5%' -> 12.5; '12*' -> (12, '*');
+    '[x]', '[z]', '[c]', '[u]' and combinations, '..', ':', '*', '-', '+', 'NA' -> (None,
+    marker); '12 [u]' -> (12, '[u]'). Anything else raises ValueError. See
+    :func:`helpers.data.readers.ons_table.parse_cell`, which also takes a sheet's own markers.
     """
+    return parse_cell(value)
 
-    def has_codes_below(index: int, col: int) -> bool:
-        return any(
-            col < len(r) and (_is_code(r[col]) or _is_code(r[col], NATIONAL_CODE))
-            for r in rows[index + 1 : index + 60]
+
+def _category_of(column: OnsColumn) -> str | None:
+    return ons_column_category(column.heading) or (
+        ons_column_category(f"{column.group} {column.heading}") if column.group else None
+    )
+
+
+def _is_share_label(text: object) -> bool:
+    return bool(re.search(r"%|percent|per cent|proportion", str(text).lower()))
+
+
+def _share_scale(
+    where: str, table: pd.DataFrame, label_share: bool, label_count: bool
+) -> tuple[str, float]:
+    """('percent', 1) for shares in per cent, ('percent', 100) for shares written as proportions,
+    ('count', 1) for counts; worked out from the labels and the data together.
+
+    Data: the outcome shares of a force-year add up to about 1 (proportions) or about 100 (per
+    cent, within the rounding the published decimals allow, at least 1.5); otherwise the cells
+    are counts. Raises LayoutError when labels and data disagree.
+    """
+    outcomes = table[table["is_outcome"]]
+    sums = outcomes.groupby(["financial_year", "force_code"])["value"].sum(min_count=1).dropna()
+    sums = sums[sums > 0]  # a force that supplied nothing shows zeros (see da_by_force)
+    biggest = outcomes["value"].max()
+    shares = (
+        outcomes["force_code"].groupby([outcomes["financial_year"], outcomes["force_code"]]).size()
+    )
+    places = decimals_of(outcomes["value"])
+    tolerance = max(1.5, float(shares.max() if len(shares) else 0) * 0.5 * 10.0**-places)
+    fractional = bool((outcomes["value"].dropna() % 1 != 0).any())
+    if len(sums) and biggest <= 1 and fractional and ((sums - 1).abs() <= 0.015).mean() > 0.9:
+        data = "proportion"
+    elif len(sums) and biggest <= 100 and ((sums - 100).abs() <= tolerance).mean() > 0.9:
+        data = "percent"
+    elif len(sums):
+        data = "count"
+    else:
+        data = "unknown"
+    if label_share and data == "count":
+        raise LayoutError(
+            f"{where}: the labels say the outcome columns are shares (percentage, '%' or "
+            f"proportion) but a force's shares add up to {sums.median():,.4g} (median), neither "
+            "about 1 (proportions) nor about 100 (per cent). Check the table; the reader will not "
+            "guess its scale."
+        )
+    if label_count and not label_share and data in ("percent", "proportion"):
+        raise LayoutError(
+            f"{where}: the labels say the outcome columns are counts ('Number' or 'Numbers') but "
+            f"a force's values add up to about {1 if data == 'proportion' else 100}, like shares. "
+            "Check the table; the reader will not guess its scale."
+        )
+    if data == "proportion":
+        return "percent", 100.0
+    if label_share or data == "percent":
+        return "percent", 1.0
+    return "count", 1.0
+
+
+def _check_whole_counts(where: str, table: pd.DataFrame) -> None:
+    counts = table[(table["measure"] == "count") & table["value"].notna()]
+    broken = counts[counts["value"] % 1 != 0]
+    if len(broken):
+        first = broken.iloc[0]
+        raise LayoutError(
+            f"{where}, column {first['sheet_column']}, row {first['sheet_row']} "
+            f"({first['force_name']}, {first['outcome_category']}): count {first['value']!r} is "
+            "not a whole number. Expected whole counts for a force (or shares marked as such "
+            "by a '%' heading or a 'Percentage' title)."
         )
 
-    located = None
-    for index, row in enumerate(rows[:40]):
-        texts = [normalise_header(c) for c in row]
-        for col, text in enumerate(texts):
-            if (
-                "area code" in text or text in {"code", "pfa code", "area codes"}
-            ) and has_codes_below(index, col):
-                located = (index, col)
-                break
-        if located:
-            break
-    if located is None:
-        for index, row in enumerate(rows[:80]):
-            col = next((c for c, cell in enumerate(row) if _is_code(cell)), None)
-            if col is None:
-                continue
-            above = [
-                i for i in range(index - 1, -1, -1) if any(c not in (None, "") for c in rows[i])
-            ]
-            while above and _is_code(
-                rows[above[0]][col] if col < len(rows[above[0]]) else None, NATIONAL_CODE
-            ):
-                above.pop(0)
-            if above:
-                located = (above[0], col)
-            break
-    if located is None:
+
+def _parse_da_table(
+    path: Path, sheet: str, table: OnsTable, found: list[str]
+) -> pd.DataFrame | None:
+    where = f"{path.name}, sheet {sheet!r}"
+    categories: dict[str, str] = {}
+    ignored, unknown, shares, numbers = [], [], [], []
+    for column in table.columns:
+        text = normalise_header(column.heading)
+        if ONS_IGNORED_COLUMNS.search(text) or re.search(r"\brate\b", column.unit.lower()):
+            ignored.append(column.heading)
+            continue
+        category = _category_of(column)
+        if category is None:
+            unknown.append(f"{column.letter}{column.header_row}={column.raw!r}")
+            continue
+        categories[column.heading] = category
+        if category not in ("total_outcomes", "crimes_recorded"):
+            labels = f"{column.raw} {column.group} {column.unit}"
+            shares.append(_is_share_label(labels))
+            numbers.append(bool(re.search(r"\bnumbers?\b", column.unit.lower())))
+    outcome_like = set(categories.values()) - {
+        "total_outcomes",
+        "crimes_recorded",
+        "not_yet_assigned",
+    }
+    if len(outcome_like) < 2:
+        found.append(
+            f"sheet {sheet!r}, table {table.number}: force table without outcome columns "
+            f"(headers: {[c.heading for c in table.columns]})"
+        )
         return None
-    header_index, code_col = located
-    texts = [normalise_header(c) for c in rows[header_index]]
-    name_col = next(
-        (
-            col
-            for col, text in enumerate(texts)
-            if col != code_col
-            and (
-                "area name" in text
-                or text in {"name", "police force area", "force", "force name", "police force"}
+    if unknown:
+        raise LayoutError(
+            f"{where}: outcome column(s) not recognised: {unknown}. Expected "
+            "headers naming charged/summonsed, caution, community resolution, evidential "
+            "difficulties (victim does / does not support), no suspect identified, other, total. "
+            "ONS may have changed the table; extend ONS_COLUMN_RULES once checked."
+        )
+    frame = table.frame[
+        (table.frame["area_type"] == "force") & table.frame["column"].isin(categories)
+    ].copy()
+    if frame.empty:
+        found.append(f"sheet {sheet!r}, table {table.number}: header found but no E23/W15 rows")
+        return None
+    frame["outcome_category"] = frame["column"].map(categories)
+    frame = frame.rename(columns={"area_code": "force_code", "area_name": "force_name"})
+    if table.period_col is not None:
+        try:
+            years = {p: normalise_financial_year(p) for p in frame["period"].unique()}
+        except ValueError as error:
+            bad = frame[frame["period"] == next(p for p in frame["period"].unique() if _not_fy(p))]
+            raise LayoutError(
+                f"{where}, column {column_letter(table.period_col)}, row "
+                f"{bad['sheet_row'].iloc[0]}: {error}"
+            ) from None
+        frame["financial_year"] = frame["period"].map(years)
+    else:
+        year = find_financial_year([sheet, table.title])
+        if year is None:
+            raise LayoutError(
+                f"{where}: cannot tell which financial year the table covers: no year column and "
+                "no 'year ending March YYYY', 'Apr YYYY to Mar YYYY' or 'YYYY/YY' in the sheet "
+                f"name or title rows (title: {table.title[:120].lower()!r})"
             )
-        ),
-        code_col + 1,
+        frame["financial_year"] = year
+    frame["is_outcome"] = ~frame["outcome_category"].isin(
+        ["total_outcomes", "crimes_recorded", "not_yet_assigned"]
     )
-    return header_index, code_col, name_col
+    label_share = bool(re.search(r"percentage|per cent|proportion", table.title.lower())) or any(
+        shares
+    )
+    measure, scale = _share_scale(where, frame, label_share, any(numbers) and not any(shares))
+    share_heading = {c.heading: _is_share_label(c.raw) for c in table.columns}
+    is_share = frame["is_outcome"] | (
+        frame["outcome_category"].eq("not_yet_assigned")
+        | frame["column"].map(share_heading).fillna(False).astype(bool)
+    )
+    frame["measure"] = np.where(is_share & (measure == "percent"), "percent", "count")
+    percent = frame["measure"] == "percent"
+    frame.loc[percent, "value"] = (frame.loc[percent, "value"] * scale).round(10)
+    _check_whole_counts(where, frame)
+    frame.attrs = {"ignored_columns": ignored}
+    return frame
 
 
-def _ons_year(sheet: str, title_rows: list[list[object]]) -> str | None:
-    texts = [sheet] + [str(c) for r in title_rows for c in r if c is not None]
-    for text in texts:
-        match = re.search(r"year ending march\s+(\d{4})", text, flags=re.IGNORECASE)
-        if match:
-            end = int(match.group(1))
-            return f"{end - 1}/{end % 100:02d}"
-    for text in texts:
-        match = re.search(r"(?<!\d)(20\d{2})\s*(?:/|-|_| to )\s*(\d{2}|20\d{2})(?!\d)", text)
-        if match:
-            try:
-                return normalise_financial_year(f"{match.group(1)}/{match.group(2)}")
-            except ValueError:
-                continue
-    return None
-
-
-def parse_ons_value(value: object) -> tuple[float | None, str | None]:
-    """An ONS cell -> (number or None, marker or None).
-
-    Numbers pass through; '1,234' -> 1234; '12.5%' -> 12.5; '[x]', '[z]', '[c]', '[u]' and
-    combinations, '..', ':', '*', '-' -> (None, marker); '12 [u]' -> (12, '[u]'). Anything else
-    raises ValueError.
-    """
-    if value is None:
-        return None, None
-    if isinstance(value, bool):
-        raise ValueError(f"unexpected boolean {value!r}")
-    if isinstance(value, int | float):
-        return (None, None) if np.isnan(value) else (float(value), None)
-    text = str(value).strip()
-    if text == "":
-        return None, None
-    markers = "".join(MARKER.findall(text.lower()))
-    rest = MARKER.sub("", text.lower()).strip()
-    if rest == "":
-        return None, markers or None
-    if rest in PLAIN_MARKERS:
-        return None, (markers + rest) if markers else rest
-    number = rest.replace(",", "").replace("%", "").strip()
+def _not_fy(label: object) -> bool:
     try:
-        return float(number), markers or None
+        normalise_financial_year(label)
     except ValueError:
-        raise ValueError(
-            f"value {value!r} is neither a number nor a known marker ([x], [z], [c], [u], '..')"
-        ) from None
+        return True
+    return False
 
 
 def _parse_ons_sheet(
     path: Path, sheet: str, rows: list[list[object]], found: list[str]
 ) -> pd.DataFrame | None:
-    located = _find_ons_header(rows)
-    if located is None:
+    tables = parse_ons_tables(rows, sheet, path.name)
+    if not tables:
         first = next((str(c) for r in rows[:5] for c in r if c not in (None, "")), "<empty>")
         found.append(f"sheet {sheet!r}: no police force area header (first text: {first[:60]!r})")
         return None
-    header_index, code_col, name_col = located
-    header = rows[header_index]
-    title_rows = rows[:header_index]
-    title_text = " ".join(str(c) for r in title_rows for c in r if c is not None).lower()
-    categories: dict[int, str] = {}
-    ignored, unknown = [], []
-    year_col = None
-    for col, cell in enumerate(header):
-        if col in (code_col, name_col) or cell is None or str(cell).strip() == "":
+    frames, ignored = [], []
+    for table in tables:
+        if not (table.frame["area_type"] == "force").any():
+            found.append(f"sheet {sheet!r}, table {table.number}: no police force area rows")
             continue
-        text = normalise_header(cell)
-        if re.fullmatch(r"(financial )?year|period|year ending|time period", text):
-            year_col = col
-            continue
-        if ONS_IGNORED_COLUMNS.search(text):
-            ignored.append(str(cell))
-            continue
-        category = ons_column_category(cell)
-        if category is None:
-            unknown.append(f"{column_letter(col)}{header_index + 1}={cell!r}")
-        else:
-            categories[col] = category
-    outcome_like = [
-        c
-        for c in categories.values()
-        if c not in ("total_outcomes", "crimes_recorded", "not_yet_assigned")
-    ]
-    if len(outcome_like) < 2:
-        found.append(
-            f"sheet {sheet!r}: force table without outcome columns (headers: {[str(c) for c in header if c]})"
-        )
+        parsed = _parse_da_table(path, sheet, table, found)
+        if parsed is not None:
+            ignored += parsed.attrs["ignored_columns"]
+            frames.append(parsed)
+    if not frames:
         return None
-    if unknown:
-        raise LayoutError(
-            f"{path.name}, sheet {sheet!r}: outcome column(s) not recognised: {unknown}. Expected "
-            "headers naming charged/summonsed, caution, community resolution, evidential "
-            "difficulties (victim does / does not support), no suspect identified, other, total. "
-            "ONS may have changed the table; extend ONS_COLUMN_RULES once checked."
-        )
-    percent_table = bool(re.search(r"percentage|per cent|proportion", title_text))
-    year = None if year_col is not None else _ons_year(sheet, title_rows)
-    if year_col is None and year is None:
-        raise LayoutError(
-            f"{path.name}, sheet {sheet!r}: cannot tell which financial year the table covers: no "
-            "year column and no 'year ending March YYYY' or 'YYYY/YY' in the sheet name or title rows "
-            f"(title: {title_text[:120]!r})"
-        )
-    records = []
-    for offset, row in enumerate(rows[header_index + 1 :]):
-        excel_row = header_index + 2 + offset
-        code = row[code_col] if code_col < len(row) else None
-        if not isinstance(code, str) or not PFA_CODE.match(code.strip()):
-            continue
-        name = (
-            str(row[name_col]).strip() if name_col < len(row) and row[name_col] is not None else ""
-        )
-        row_year = year
-        if year_col is not None:
-            try:
-                row_year = normalise_financial_year(row[year_col])
-            except ValueError as error:
-                raise LayoutError(
-                    f"{path.name}, sheet {sheet!r}, column {column_letter(year_col)}, row {excel_row}: {error}"
-                ) from None
-        for col, category in categories.items():
-            cell = row[col] if col < len(row) else None
-            try:
-                value, marker = parse_ons_value(cell)
-            except ValueError as error:
-                raise LayoutError(
-                    f"{path.name}, sheet {sheet!r}, column {column_letter(col)} ({header[col]!r}), row {excel_row}: {error}"
-                ) from None
-            header_text = str(header[col]).lower()
-            is_percent = (
-                "%" in header_text or "percent" in header_text or "proportion" in header_text
-            )
-            records.append((row_year, code.strip(), name, category, value, marker, is_percent, col))
-    if not records:
-        found.append(f"sheet {sheet!r}: header found but no E23/W15 rows below it")
-        return None
-    table = pd.DataFrame(
-        records,
-        columns=[
-            "financial_year",
-            "force_code",
-            "force_name",
-            "outcome_category",
-            "value",
-            "marker",
-            "is_percent",
-            "col",
-        ],
-    )
-    # counts or percentages? headers first, then the title, then the numbers themselves
-    outcome_rows = ~table["outcome_category"].isin(["total_outcomes", "crimes_recorded"])
-    if table.loc[outcome_rows, "is_percent"].any() or percent_table:
-        table["measure"] = np.where(
-            outcome_rows & (table["is_percent"] | percent_table), "percent", "count"
-        )
-    else:
-        sums = (
-            table[outcome_rows & table["outcome_category"].ne("not_yet_assigned")]
-            .groupby(["financial_year", "force_code"])["value"]
-            .sum(min_count=1)
-        )
-        max_value = table.loc[outcome_rows, "value"].max()
-        looks_percent = (
-            bool(len(sums.dropna()))
-            and max_value <= 100
-            and bool(((sums.dropna() - 100).abs() <= 1.5).mean() > 0.9)
-        )
-        table["measure"] = np.where(outcome_rows & looks_percent, "percent", "count")
+    table = pd.concat(frames, ignore_index=True)
     # several columns may map to one category (e.g. two 'other' columns): add them up
     grouped = (
         table.groupby(["financial_year", "force_code", "outcome_category", "measure"], sort=True)
@@ -311,7 +279,7 @@ def _parse_ons_sheet(
         .reset_index()
     )
     grouped["source_sheet"] = sheet
-    grouped.attrs = {"ignored_columns": ignored, "categories": sorted(set(categories.values()))}
+    grouped.attrs = {"ignored_columns": ignored}
     return grouped
 
 
@@ -368,14 +336,23 @@ def parse_ons_da_outcomes(path: Path) -> pd.DataFrame:
 def read_ons_da_outcomes(path: Path | str, use_cache: bool = True) -> pd.DataFrame:
     """Read an ONS table of outcomes of domestic abuse-related crimes by police force area.
 
-    Works on any sheet holding such a table: the header row is found by label (a police force
-    area code heading with E23/W15 codes below it); headers are unwrapped and stripped of
-    ``[note N]``; outcome columns are mapped by keyword to the canonical categories in
-    ``helpers.reference.outcomes.OUTCOME_CATEGORIES`` (plus ``total_outcomes``, ``crimes_recorded`` and
-    ``not_yet_assigned``); the financial year comes from a year column or the title; values are
-    classed as counts or percentages; suppression symbols become missing values with the symbol
-    kept in ``marker``. Output columns: financial_year, force_code, force_name, outcome_category,
-    value, measure ('count'/'percent'), marker, source_sheet.
+    Every table of every sheet (cover, contents and notes skipped) is read with
+    :func:`helpers.data.readers.ons_table.parse_ons_tables` (headers by label, notes and glued
+    footnotes stripped, group and units rows, spacer columns, the sheet's own markers, several
+    tables per sheet); tables with force rows (E23/W15) and at least two outcome columns are
+    kept. Outcome columns are mapped by keyword to the canonical categories in
+    ``helpers.reference.outcomes.OUTCOME_CATEGORIES`` (plus ``total_outcomes``,
+    ``crimes_recorded`` and ``not_yet_assigned``); the financial year comes from a time-period
+    column or from the sheet name and title (:mod:`helpers.data.readers.periods`: 'year ending
+    March 2023', 'Apr 2022 to Mar 2023', '2022/23'; a calendar year is refused). Shares are
+    told from counts by the labels and the data together (proportions become per cent; a
+    table whose labels and data disagree raises LayoutError); a force count that is not a
+    whole number raises LayoutError. Suppression symbols become missing values with the symbol
+    kept in ``marker``, never 0.
+
+    Output columns: financial_year, force_code, force_name (as printed, notes removed),
+    outcome_category, value (count, or per cent where measure is 'percent'), measure
+    ('count'/'percent'), marker, source_sheet. Raises LayoutError naming sheet, row and column.
     """
     from helpers.data.sources import SOURCES
 
