@@ -24,7 +24,7 @@ from helpers.data.readers.periods import calendar_period, financial_year
 REAL = config.PROJECT_ROOT.parent / "shared" / "real" / "ons-pfa-tables-ye-dec-2021.xlsx"
 needs_real = pytest.mark.skipif(
     not REAL.exists(),
-    reason=f"the real ONS workbook is not at {REAL} (see /work/shared/real/README.md)",
+    reason=f"the real ONS workbook is not at {REAL} (see README.md in that folder)",
 )
 
 
