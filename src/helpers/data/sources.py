@@ -52,6 +52,7 @@ class SourceFile:
     link_title: str | None = None
     accepted: str | None = None
     recorded_by: str | None = None
+    edition: str | None = None
 
     @property
     def lock_key(self) -> str:
@@ -178,6 +179,24 @@ SOURCES: dict[str, Source] = {
 }
 
 
+#: ONS dataset landing pages that may hold the domestic abuse outcome tables by police force
+#: area, tried in this order by ``helpers.data.fetch`` (ONS discovery). None of these names is
+#: verified from here (docs/data_log.md, "Official files and discovery"; reference §3): the
+#: first two are the data tool and the "domestic abuse and the criminal justice system" tables
+#: under the ONS naming pattern; the third is cited by a public repository (redstarmatt/WIAH)
+#: and held the single-volume appendix tables up to 2018. Each page lists the current edition
+#: and its previous editions; every xlsx found is checked with the ONS reader after download.
+ONS_DATASETS_BASE = "https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/datasets/"
+ONS_CANDIDATE_PAGES: tuple[str, ...] = tuple(
+    ONS_DATASETS_BASE + slug
+    for slug in (
+        "domesticabuseinenglandandwalesdatatool",
+        "domesticabuseandthecriminaljusticesystemappendixtables",
+        "domesticabuseinenglandandwalesappendixtables",
+    )
+)
+
+
 def load_lock(path: Path | None = None) -> dict:
     """The lock file as a dict (``{'files': {lock_key: entry}}``); empty when absent."""
     path = path or config.sources_lock()
@@ -250,6 +269,7 @@ def registry(lock_path: Path | None = None, override_path: Path | None = None) -
                 link_title=entry.get("link_title"),
                 accepted=entry.get("accepted"),
                 recorded_by=entry.get("recorded_by"),
+                edition=entry.get("edition"),
             )
             for key, entry in sorted(entries.items())
         )
