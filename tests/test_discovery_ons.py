@@ -226,3 +226,35 @@ def test_offline_fetch_fails_fast_with_pages_tried_and_ways_forward(data_dirs, m
     assert "Ways forward" in err and "sources.override.toml" in err
     assert "Two ways forward" in err  # the Home Office files too
     assert snapshot(data_dirs["raw"]) == before
+
+
+def test_same_file_name_in_two_editions_is_kept_apart(data_dirs, tmp_path):
+    page = tmp_path / "page.html"
+    uri = "/file?uri=/peoplepopulationandcommunity/crimeandjustice/datasets/datool/{}/datool.xlsx"
+    page.write_text(
+        f'<a href="{uri.format("march2023")}">xlsx</a><a href="{uri.format("march2022")}">xlsx</a>'
+    )
+    url = "https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/datasets/datool"
+
+    def pages(requested):
+        if requested == url:
+            return fetch.PageResponse(requested, 200, page.read_text())
+        return fetch.PageResponse(requested, 404)
+
+    files = {
+        "https://www.ons.gov.uk" + uri.format("march2023"): outcome_workbook(
+            tmp_path / "a.xlsx", 2023
+        ).read_bytes(),
+        "https://www.ons.gov.uk" + uri.format("march2022"): outcome_workbook(
+            tmp_path / "b.xlsx", 2022
+        ).read_bytes(),
+    }
+    result = fetch.discover_ons(pages, serving(files), [url], progress=False)
+    assert [link.filename for link, _, _ in result.accepted] == [
+        "datool.xlsx",
+        "march2022-datool.xlsx",
+    ]
+    assert [years for _, _, years in result.accepted] == [["2022/23"], ["2021/22"]]
+    staged = [path for _, path, _ in result.accepted]
+    assert len(set(staged)) == 2 and all(path.exists() for path in staged)
+    assert staged[0].read_bytes() == files["https://www.ons.gov.uk" + uri.format("march2023")]

@@ -15,6 +15,12 @@
 * The Home Office republishes files under new names: the gov.uk landing page is read and its links
   classified by **link title**; new or renamed publications are reported, and a renamed file is
   fetched from its new URL (then stops at the checksum, as a new publication).
+* ONS discovery: when no ONS domestic abuse table has a URL (lock or override) and none is in
+  ``data/raw/ons_da_outcomes/``, the candidate ONS dataset pages (``sources.ONS_CANDIDATE_PAGES``)
+  are read in order, as HTML and as their ``/data`` JSON; each xlsx linked there is downloaded to
+  staging and kept only if the ONS reader finds police force area outcome tables in it; kept
+  workbooks are installed and recorded in the lock (URL, edition, sha256). Offline, it stops at
+  the first unreachable page and lists every page with the ways forward.
 
 Subcommands: ``fetch`` (default), ``status``, ``discover``. Filters: ``--only``, ``--years``.
 """
@@ -733,8 +739,12 @@ def discover_ons(
     pages_list = list(candidates if candidates is not None else sources.ONS_CANDIDATE_PAGES)
     result.links, result.tried, result.offline = find_ons_links(pages_list, pages)
     covered: dict[str, str] = {}
-    staging = _staging_dir() / "ons"
+    names: set[str] = set()
     for link in result.links[:MAX_ONS_WORKBOOKS]:
+        if link.filename in names:  # ONS may reuse a file name across editions: keep both apart
+            link.filename = f"{link.edition or 'edition'}-{link.filename}"
+        names.add(link.filename)
+        staging = _staging_dir() / "ons" / f"{link.dataset}-{link.edition or 'current'}"
         entry = sources.SourceFile(
             "ons_da_outcomes", link.dataset, link.filename, link.url, None, None, ""
         )
