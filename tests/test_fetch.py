@@ -65,7 +65,11 @@ def test_offline_without_mirror_names_missing_files_and_ways_forward(data_dirs):
 
 
 def test_make_data_exit_code_offline(data_dirs, monkeypatch, capsys):
+    def no_pages(url):
+        raise fetch.NetworkUnavailable("cannot reach www.ons.gov.uk: ConnectionError")
+
     monkeypatch.setattr(fetch, "requests_transport", offline)
+    monkeypatch.setattr(fetch, "requests_page", no_pages)  # ONS discovery: never the network
     assert fetch.main(["fetch", "--no-progress"]) == 1
     assert "Two ways forward" in capsys.readouterr().err
 
@@ -266,3 +270,10 @@ def test_every_source_records_what_the_issue_asks():
     files = {f.lock_key: f for f in sources.all_files()}
     assert len([k for k in files if k.startswith("ho_outcomes_open_data:")]) == 12
     assert files["ho_outcomes_open_data:mar2021"].size == 40476037
+
+
+def test_every_registered_source_has_a_parser():
+    """A registered source is read by the notebooks: it must have a parser (issue 18, item 11)."""
+    for source in sources.SOURCES.values():
+        assert source.parse is not None, f"source {source.id!r} is registered without a parser"
+        assert callable(source.parse) and source.reader.startswith("helpers.data.readers.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 
 import pandas as pd
@@ -196,10 +197,113 @@ def test_unknown_outcome_type(tmp_path):
         read(path)
 
 
-def test_duplicated_rows(tmp_path):
-    path = write_open_data(tmp_path / "f.xlsx", [open_data_row(), open_data_row()])
-    with pytest.raises(LayoutError, match=r"2 rows repeat a key.*rows \[2, 3\]"):
-        read(path)
+def test_exact_duplicate_rows_dropped_with_a_warning_naming_them(tmp_path):
+    path = write_open_data(
+        tmp_path / "f.xlsx",
+        [open_data_row(), open_data_row(outcome=1), open_data_row(), open_data_row()],
+    )
+    with pytest.warns(UserWarning, match=r"2 row\(s\) exactly repeat.*rows \[4, 5\]"):
+        frame = read(path)
+    assert frame["outcome_type"].tolist() == [16, 1]
+    assert frame["outcomes_recorded"].tolist() == [5, 5]  # counted once, not three times
+    assert frame.attrs["duplicate_rows_dropped"] == 2
+
+
+def test_repeated_key_with_other_counts_summed_with_a_warning(tmp_path):
+    path = write_open_data(
+        tmp_path / "f.xlsx",
+        [
+            open_data_row(recorded=5, closed=None),
+            open_data_row(outcome=1, recorded=None, closed=None),
+            open_data_row(recorded=2, closed=None),
+            open_data_row(outcome=1, recorded="N/A - data not provided", closed=None),
+        ],
+    )
+    with pytest.warns(UserWarning, match=r"4 rows repeat a key.*rows \[2, 3, 4, 5\].*summed"):
+        frame = read(path)
+    assert frame["outcome_type"].tolist() == [16, 1]
+    assert frame["outcomes_recorded"].tolist()[0] == 7
+    assert frame["outcomes_recorded"].isna().tolist() == [False, True]  # missing, never 0
+    assert frame["outcomes_closed"].isna().all()
+    assert frame["not_provided"].tolist() == [False, True]
+    assert frame.attrs["repeated_key_rows_summed"] == 4
+    assert frame["not_provided"].tolist() == [False, True]
+    assert frame.attrs["repeated_key_rows_summed"] == 4
+
+
+def test_repeated_key_rejected_under_strict(tmp_path):
+    path = write_open_data(
+        tmp_path / "f.xlsx", [open_data_row(recorded=5), open_data_row(recorded=2)]
+    )
+    with pytest.raises(LayoutError, match=r"2 rows repeat a key.*rows \[2, 3\].*strict=False"):
+        read(path, strict=True)
+
+
+def test_count_with_thousands_separator_reads(tmp_path):
+    path = write_open_data(tmp_path / "f.xlsx", [open_data_row(recorded="1,234", closed=" 12 ")])
+    frame = read(path)
+    assert frame.loc[0, "outcomes_recorded"] == 1234 and frame.loc[0, "outcomes_closed"] == 12
+
+
+OLD_RELEASE_HEADER = [
+    "Financial Year",
+    "Financial Quarter",
+    "Force Name",
+    "Offence Description",
+    "Offence Group",
+    "Offence Subgroup",
+    "Offence Code",
+    "Outcome Description",
+    "Outcome Group",
+    "Outcome Type",
+    "Force outcomes for offences recorded in quarter",
+    "Force outcomes recorded in quarter",
+]
+
+
+def old_release_rows():
+    return [
+        [
+            "2016/17",
+            1,
+            "Kent",
+            "Harassment",
+            "VAP",
+            "S&H",
+            "8L",
+            "Charged",
+            "Charged",
+            1,
+            "1,234",
+            7,
+        ],
+        ["2016/17", 1, "Devon & Cornwall", "Harassment", "VAP", "S&H", "8L", "x", "x", 16, 3, ""],
+    ]
+
+
+def test_older_csv_release_reads(tmp_path):
+    path = tmp_path / "prc-outcomes-open-data-mar2017.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OLD_RELEASE_HEADER)
+        writer.writerows(old_release_rows())
+    frame = read(path)
+    assert frame.attrs["sheet"] == "csv"
+    assert frame["outcomes_recorded"].tolist() == [1234, 3]
+    assert frame["outcomes_closed"].tolist()[0] == 7 and pd.isna(frame["outcomes_closed"][1])
+    assert frame["force_code"].tolist() == ["E23000032", "E23000035"]
+
+
+def test_older_ods_release_reads(tmp_path):
+    path = tmp_path / "prc-outcomes-open-data-mar2017.ods"
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        pd.DataFrame({"a": ["Cover"]}).to_excel(writer, sheet_name="Cover_sheet", index=False)
+        pd.DataFrame(old_release_rows(), columns=OLD_RELEASE_HEADER).to_excel(
+            writer, sheet_name="Outcomes_open_data_2016-17", index=False
+        )
+    frame = read(path)
+    assert frame.attrs["sheet"] == "Outcomes_open_data_2016-17"
+    assert frame["outcomes_recorded"].tolist() == [1234, 3]
 
 
 def test_unknown_force(tmp_path):

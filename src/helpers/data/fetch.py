@@ -15,6 +15,12 @@
 * The Home Office republishes files under new names: the gov.uk landing page is read and its links
   classified by **link title**; new or renamed publications are reported, and a renamed file is
   fetched from its new URL (then stops at the checksum, as a new publication).
+* ONS discovery: when no ONS domestic abuse table has a URL (lock or override) and none is in
+  ``data/raw/ons_da_outcomes/``, the candidate ONS dataset pages (``sources.ONS_CANDIDATE_PAGES``)
+  are read in order, as HTML and as their ``/data`` JSON; each xlsx linked there is downloaded to
+  staging and kept only if the ONS reader finds police force area outcome tables in it; kept
+  workbooks are installed and recorded in the lock (URL, edition, sha256). Offline, it stops at
+  the first unreachable page and lists every page with the ways forward.
 
 Subcommands: ``fetch`` (default), ``status``, ``discover``. Filters: ``--only``, ``--years``.
 """
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import shutil
 import sys
@@ -31,9 +38,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 from helpers.core import config
+from helpers.core.datamode import DataMode
 from helpers.core.hashing import sha256_file
 from helpers.data import sources
 
@@ -164,6 +172,7 @@ class FetchResult:
     reports: list[FileReport] = field(default_factory=list)
     discovery: list[dict[str, str]] = field(default_factory=list)
     offline_hosts: set[str] = field(default_factory=set)
+    ons: OnsDiscovery | None = None
 
     @property
     def ok(self) -> bool:
@@ -471,6 +480,362 @@ def fetch_landing_page(url: str, transport: Transport) -> str:
 
 
 # ------------------------------------------------------------------------------------------
+# ONS discovery: the domestic abuse outcome tables from ONS dataset landing pages
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PageResponse:
+    """One HTTP answer for a page: status, text, and the Location of a redirect."""
+
+    url: str
+    status: int
+    text: str = ""
+    location: str | None = None
+
+
+#: a page transport gets one URL (no automatic redirects) -> PageResponse; raises
+#: NetworkUnavailable when the host cannot be reached
+PageTransport = Callable[[str], PageResponse]
+ONS_FILE_LINK = re.compile(r"/file\?uri=(?P<uri>/[^\"'\s<>]+?\.(?:xlsx|xls|ods))", re.IGNORECASE)
+MAX_REDIRECTS = 3
+MAX_ONS_WORKBOOKS = 8
+
+
+def requests_page(url: str) -> PageResponse:
+    """GET a page with ``requests`` without following redirects (so a moved page is reported)."""
+    import requests
+
+    try:
+        response = requests.get(url, allow_redirects=False, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+    except (requests.ConnectionError, requests.Timeout) as error:
+        raise NetworkUnavailable(
+            f"cannot reach {urlparse(url).netloc}: {type(error).__name__}"
+        ) from None
+    return PageResponse(url, response.status_code, response.text, response.headers.get("Location"))
+
+
+@dataclass
+class OnsFileLink:
+    """An xlsx link found on an ONS page."""
+
+    page: str
+    url: str
+    filename: str
+    dataset: str
+    edition: str
+    via: str  # 'html' or 'json'
+
+
+@dataclass
+class OnsDiscovery:
+    """What ONS discovery tried and found: ``tried`` has one line per page request (URL and
+    outcome), ``links`` the xlsx links in order, ``checked`` one line per workbook checked,
+    ``accepted`` the (link, staged path, years) of the workbooks kept."""
+
+    tried: list[str] = field(default_factory=list)
+    links: list[OnsFileLink] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    accepted: list[tuple[OnsFileLink, Path, list[str]]] = field(default_factory=list)
+    offline: bool = False
+
+    def message(self) -> str:
+        """Every page tried and what was found there, then the ways forward."""
+        lines = ["ONS discovery of the domestic abuse outcome tables by police force area:"]
+        lines += [f"  - {line}" for line in self.tried] or ["  (no page tried)"]
+        if self.checked:
+            lines.append("Workbooks checked with the ONS reader:")
+            lines += [f"  - {line}" for line in self.checked]
+        if not self.accepted:
+            lines += [
+                "No workbook with police force area outcome tables was found. Ways forward:",
+                "  1. connect to the internet and run `make data` again (the pages above are tried in order);",
+                "  2. find the table on the ONS site and set its link in sources.override.toml:",
+                "       [ons_da_outcomes.files.pfa_outcomes]",
+                '       url = "https://www.ons.gov.uk/file?uri=/peoplepopulationandcommunity/crimeandjustice/datasets/<dataset>/<edition>/<file>.xlsx"',
+                "     (see sources.override.example.toml), then run `make data FETCH_ARGS=--accept-new`;",
+                "  3. put the workbook in a folder as ons_da_outcomes/<file>.xlsx and run `DA_DATA_MIRROR=/path/to/folder make data`",
+                "     (or copy it into data/raw/ons_da_outcomes/ yourself).",
+            ]
+        return "\n".join(lines)
+
+
+def _ons_link(page: str, uri: str, via: str) -> OnsFileLink:
+    parts = [p for p in uri.split("/") if p]
+    dataset, edition = "", ""
+    if "datasets" in parts:
+        i = parts.index("datasets")
+        dataset = parts[i + 1] if len(parts) > i + 1 else ""
+        edition = parts[i + 2] if len(parts) > i + 3 else ""
+    url = f"https://www.ons.gov.uk/file?uri={uri}"
+    return OnsFileLink(page, url, Path(uri).name, dataset, edition, via)
+
+
+def _get_following(url: str, pages: PageTransport, notes: list[str]) -> PageResponse | None:
+    """GET with at most MAX_REDIRECTS redirects, each noted; None with a note on failure."""
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        response = pages(current)
+        if response.status in (301, 302, 303, 307, 308) and response.location:
+            target = urljoin(current, response.location)
+            notes.append(f"{current}: HTTP {response.status}, moved to {target}")
+            current = target
+            continue
+        if response.status != 200:
+            reason = " (page not found)" if response.status == 404 else ""
+            notes.append(f"{current}: HTTP {response.status}{reason}")
+            return None
+        return response
+    notes.append(f"{url}: more than {MAX_REDIRECTS} redirects")
+    return None
+
+
+def ons_links_from_html(page: str, html: str) -> list[OnsFileLink]:
+    """xlsx/xls/ods links of an ONS page (``/file?uri=/.../datasets/<dataset>/<edition>/<file>``),
+    in page order, without repeats."""
+    parser = _LinkParser()
+    parser.feed(html)
+    found: dict[str, OnsFileLink] = {}
+    for href, _title in parser.links:
+        match = ONS_FILE_LINK.search(href or "")
+        if match:
+            link = _ons_link(page, unquote(match.group("uri")), "html")
+            found.setdefault(link.url, link)
+    return list(found.values())
+
+
+def _json_strings(value: object, parent: dict | None = None):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _json_strings(item, value)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item, parent)
+    elif isinstance(value, str):
+        yield value, parent
+
+
+def ons_links_from_json(page: str, data: object) -> tuple[list[OnsFileLink], list[str]]:
+    """(file links, dataset page URIs to follow) from an ONS ``/data`` JSON answer.
+
+    Two shapes are read (modelled on the ONS page JSON): a dataset page, whose ``downloads``
+    list ``{"file": "<name>.xlsx"}`` relative to its ``uri``; and a landing page, whose
+    ``datasets`` list ``{"uri": "/.../datasets/<dataset>/<edition>"}`` (followed by the caller).
+    Any string holding ``/file?uri=...xlsx`` or a ``.../datasets/.../<file>.xlsx`` URI counts too.
+    """
+    links: dict[str, OnsFileLink] = {}
+    follow: list[str] = []
+    base_uri = data.get("uri", "") if isinstance(data, dict) else ""
+    if isinstance(data, dict):
+        for download in data.get("downloads", []) or []:
+            name = download.get("file") if isinstance(download, dict) else None
+            if name and re.search(r"\.(xlsx|xls|ods)$", name, re.IGNORECASE):
+                uri = name if name.startswith("/") else f"{base_uri.rstrip('/')}/{name}"
+                link = _ons_link(page, uri, "json")
+                links.setdefault(link.url, link)
+        for dataset in data.get("datasets", []) or []:
+            uri = dataset.get("uri") if isinstance(dataset, dict) else None
+            if uri:
+                follow.append(uri)
+    for text, _parent in _json_strings(data):
+        match = ONS_FILE_LINK.search(text)
+        uri = match.group("uri") if match else None
+        if uri is None and re.fullmatch(r"/[^\s]*/datasets/[^\s]+\.(xlsx|xls|ods)", text, re.I):
+            uri = text
+        if uri:
+            link = _ons_link(page, unquote(uri), "json")
+            links.setdefault(link.url, link)
+    return list(links.values()), follow
+
+
+def find_ons_links(
+    candidates: Iterable[str], pages: PageTransport
+) -> tuple[list[OnsFileLink], list[str], bool]:
+    """Read each candidate landing page (HTML, then its ``/data`` JSON) in order.
+
+    Returns (xlsx links in order found, one line per request saying what was found, offline).
+    When the ONS host cannot be reached the remaining pages are not requested (fail fast) and
+    listed as not tried."""
+    links: dict[str, OnsFileLink] = {}
+    tried: list[str] = []
+    offline = False
+    for page in candidates:
+        if offline:
+            tried.append(f"{page}: not tried (host unreachable)")
+            continue
+        try:
+            found_here = 0
+            notes: list[str] = []
+            response = _get_following(page, pages, notes)
+            tried += notes
+            if response is not None:
+                html_links = ons_links_from_html(page, response.text)
+                tried.append(
+                    f"{response.url}: HTML page read, {len(html_links)} xlsx link(s)"
+                    + ("" if html_links else " (no xlsx on the page)")
+                )
+                for link in html_links:
+                    found_here += link.url not in links
+                    links.setdefault(link.url, link)
+            if found_here:
+                continue
+            notes = []
+            json_url = page.rstrip("/") + "/data"
+            response = _get_following(json_url, pages, notes)
+            tried += notes
+            if response is None:
+                continue
+            try:
+                data = json.loads(response.text)
+            except ValueError:
+                tried.append(f"{json_url}: not JSON ({response.text[:60]!r})")
+                continue
+            json_links, follow = ons_links_from_json(page, data)
+            for uri in follow[:6]:
+                sub_url = urljoin("https://www.ons.gov.uk/", uri.rstrip("/") + "/data")
+                sub_notes: list[str] = []
+                sub = _get_following(sub_url, pages, sub_notes)
+                tried += sub_notes
+                if sub is None:
+                    continue
+                try:
+                    sub_links, _ = ons_links_from_json(page, json.loads(sub.text))
+                except ValueError:
+                    tried.append(f"{sub_url}: not JSON")
+                    continue
+                tried.append(f"{sub_url}: JSON read, {len(sub_links)} xlsx link(s)")
+                json_links += sub_links
+            tried.append(
+                f"{json_url}: JSON read, {len(json_links)} xlsx link(s)"
+                + ("" if json_links else " (no xlsx listed)")
+            )
+            for link in json_links:
+                links.setdefault(link.url, link)
+        except NetworkUnavailable as error:
+            tried.append(f"{page}: {error}")
+            offline = True
+    return list(links.values()), tried, offline
+
+
+def discover_ons(
+    pages: PageTransport,
+    transport: Transport,
+    candidates: Iterable[str] | None = None,
+    progress: bool = True,
+) -> OnsDiscovery:
+    """Find the ONS domestic abuse outcome workbooks (issue 15).
+
+    Tries the candidate landing pages (``sources.ONS_CANDIDATE_PAGES`` unless given) in order;
+    downloads each xlsx found (at most MAX_ONS_WORKBOOKS, page order: current edition first)
+    into the staging folder and checks it with the ONS reader
+    (``readers.ons_da.parse_ons_da_outcomes``). A workbook is kept when the reader finds police
+    force area outcome tables in it and its financial years are not already covered by a kept
+    workbook (one edition per source and year). Nothing is written to ``data/raw`` here.
+    """
+    from helpers.data.readers.common import LayoutError
+    from helpers.data.readers.ons_da import parse_ons_da_outcomes
+
+    result = OnsDiscovery()
+    pages_list = list(candidates if candidates is not None else sources.ONS_CANDIDATE_PAGES)
+    result.links, result.tried, result.offline = find_ons_links(pages_list, pages)
+    covered: dict[str, str] = {}
+    names: set[str] = set()
+    for link in result.links[:MAX_ONS_WORKBOOKS]:
+        if link.filename in names:  # ONS may reuse a file name across editions: keep both apart
+            link.filename = f"{link.edition or 'edition'}-{link.filename}"
+        names.add(link.filename)
+        staging = _staging_dir() / "ons" / f"{link.dataset}-{link.edition or 'current'}"
+        entry = sources.SourceFile(
+            "ons_da_outcomes", link.dataset, link.filename, link.url, None, None, ""
+        )
+        try:
+            staged = _obtain(link.url, entry, staging, transport, progress)
+            check_archive(staged)
+        except FetchError as error:
+            result.checked.append(f"{link.url}: not downloaded ({error})")
+            if isinstance(error, NetworkUnavailable):
+                result.offline = True
+                break
+            continue
+        try:
+            table = parse_ons_da_outcomes(staged)
+        except LayoutError as error:
+            result.checked.append(
+                f"{link.url}: no police force area outcome table ({str(error)[:160]})"
+            )
+            continue
+        except Exception as error:  # an unreadable workbook is reported, not fatal
+            result.checked.append(f"{link.url}: unreadable ({type(error).__name__}: {error})")
+            continue
+        years = sorted(set(table["financial_year"]))
+        overlap = sorted(set(years) & set(covered))
+        if overlap:
+            result.checked.append(
+                f"{link.url}: outcome tables for {years}; not used, {overlap} already from "
+                f"{covered[overlap[0]]}"
+            )
+            continue
+        result.checked.append(
+            f"{link.url}: outcome tables for {years} (edition {link.edition or '?'}): used"
+        )
+        for year in years:
+            covered[year] = link.filename
+        result.accepted.append((link, staged, years))
+    return result
+
+
+def install_ons(result: OnsDiscovery, lock: dict) -> list[FileReport]:
+    """Move the accepted ONS workbooks into ``data/raw/ons_da_outcomes/`` and record each in the
+    lock (URL, dataset, edition, sha256, size, years), replacing entries without a URL."""
+    files = lock.setdefault("files", {})
+    for key in [
+        k for k, v in files.items() if k.startswith("ons_da_outcomes:") and not v.get("url")
+    ]:
+        del files[key]
+    reports = []
+    for link, staged, years in result.accepted:
+        target = config.raw_dir() / "ons_da_outcomes" / link.filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        key = f"ons_da_outcomes:{link.dataset}-{link.edition or 'current'}"
+        if target.exists() and sha256_file(target) != sha256_file(staged):
+            reports.append(
+                FileReport(
+                    key,
+                    link.filename,
+                    "checksum mismatch",
+                    f"{link.filename} in {config.relative(target.parent)}/ differs from {link.url}; "
+                    "the file was not changed. Move it away or accept with --accept-new.",
+                )
+            )
+            continue
+        shutil.move(str(staged), target)
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else years[0]
+        files[key] = {
+            "filename": link.filename,
+            "link_title": None,
+            "url": link.url,
+            "sha256": sha256_file(target),
+            "size": target.stat().st_size,
+            "years": span,
+            "edition": link.edition,
+            "landing_page": link.page,
+            "accepted": dt.date.today().isoformat(),
+            "recorded_by": f"ONS discovery: found on {link.page} ({link.via}), checked by the ONS reader",
+        }
+        reports.append(
+            FileReport(
+                key,
+                link.filename,
+                "installed",
+                f"from {link.url}",
+                files[key]["sha256"],
+                files[key]["size"],
+            )
+        )
+    return reports
+
+
+# ------------------------------------------------------------------------------------------
 # commands
 # ------------------------------------------------------------------------------------------
 
@@ -506,8 +871,16 @@ def run_fetch(
     discover: bool = True,
     landing_html: str | None = None,
     progress: bool = True,
+    pages: PageTransport | None = None,
+    ons_candidates: list[str] | None = None,
 ) -> FetchResult:
-    """Fetch every selected file; returns the reports (and writes the lock when accepting)."""
+    """Fetch every selected file; returns the reports (and writes the lock when accepting).
+
+    With ``discover`` the gov.uk landing page is read (renamed Home Office files), and, when no
+    ONS file has a URL in the lock or the override file and none is in
+    ``data/raw/ons_da_outcomes/``, the ONS candidate pages are searched (``discover_ons``,
+    through ``pages``); workbooks found and checked are installed and recorded in the lock.
+    """
     transport = transport or requests_transport
     registry = sources.registry()
     lock = sources.load_lock()
@@ -548,6 +921,37 @@ def run_fetch(
         ]
     if any(h.endswith("gov.uk") for h in result.offline_hosts):
         result.offline_hosts.add("assets.publishing.service.gov.uk")
+    ons_files = [f for f in files if f.source_id == "ons_da_outcomes"]
+    ons_folder = config.raw_dir() / "ons_da_outcomes"
+    if (
+        discover
+        and ons_files
+        and not any(f.url for f in ons_files)
+        and not sources.select_files(
+            DataMode("official", "official", config.raw_dir(), "fetch"),
+            "ons_da_outcomes",
+            registry,
+        ).read
+    ):
+        result.ons = discover_ons(pages or requests_page, transport, ons_candidates, progress)
+        if result.ons.offline:
+            result.offline_hosts.add("www.ons.gov.uk")
+        if result.ons.accepted:
+            result.reports += install_ons(result.ons, lock)
+            sources.write_lock(lock)
+            files = [f for f in files if not (f.source_id == "ons_da_outcomes" and not f.url)]
+        else:
+            for f in ons_files:
+                result.reports.append(
+                    FileReport(
+                        f.lock_key,
+                        f.filename,
+                        "missing",
+                        f"ONS discovery found no outcome table in {len(result.ons.tried)} page "
+                        f"request(s); see the pages tried (nothing in {config.relative(ons_folder)}/ changed)",
+                    )
+                )
+            files = [f for f in files if f.source_id != "ons_da_outcomes"]
     for f in files:
         result.reports.append(
             fetch_file(f, lock, transport, mirror, accept_new, result.offline_hosts, progress)
@@ -667,11 +1071,15 @@ def main(argv: list[str] | None = None) -> int:
     _print_table(
         [r.__dict__ for r in result.reports], ["lock_key", "filename", "status", "message"]
     )
+    if result.ons is not None and result.ons.accepted:
+        print(result.ons.message())
     if result.ok:
         print(
             f"all {len(result.reports)} file(s) present and checked in {config.relative(config.raw_dir())}/"
         )
         return 0
+    if result.ons is not None and not result.ons.accepted:
+        print(result.ons.message(), file=sys.stderr)
     if any(r.status in {"missing", "no url"} for r in result.reports):
         print(offline_message(result), file=sys.stderr)
     for report in result.reports:

@@ -19,7 +19,9 @@ Three layers, later ones winning:
 from __future__ import annotations
 
 import json
+import re
 import tomllib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +52,7 @@ class SourceFile:
     link_title: str | None = None
     accepted: str | None = None
     recorded_by: str | None = None
+    edition: str | None = None
 
     @property
     def lock_key(self) -> str:
@@ -76,6 +79,11 @@ class Source:
     files: tuple[SourceFile, ...] = field(default_factory=tuple)
 
     @property
+    def patterns(self) -> tuple[str, ...]:
+        """The glob patterns of ``file_pattern`` ('*.xlsx|*.ods' -> ('*.xlsx', '*.ods'))."""
+        return tuple(p.strip() for p in self.file_pattern.split("|") if p.strip())
+
+    @property
     def reader(self) -> str | None:
         """The dotted name of the parser, or None for a source without one."""
         return None if self.parse is None else f"{self.parse.__module__}.{self.parse.__name__}"
@@ -93,7 +101,31 @@ class Source:
         parse = parse or self.parse
         if parse is None:
             raise ValueError(f"source {self.id!r} has no reader")
-        return cached_read(self.id, self.reader_version, self.schema, Path(path), parse, use_cache)
+        frame = cached_read(
+            self.id, self.reader_version, self.schema, Path(path), _recording(parse), use_cache
+        )
+        if frame.attrs.get("from_cache"):  # the parser did not run: repeat what it said
+            for message in frame.attrs.get("warnings", []):
+                warnings.warn(f"{message} (from the cache)", UserWarning, stacklevel=2)
+        return frame
+
+
+def _recording(parse: Callable[[Path], pd.DataFrame]) -> Callable[[Path], pd.DataFrame]:
+    """``parse`` that also keeps the messages of its warnings in ``attrs['warnings']`` (so a
+    cached read can repeat them), re-emitting each one."""
+
+    def run(path: Path) -> pd.DataFrame:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = parse(path)
+        for item in caught:
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+        messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+        if messages:
+            frame.attrs = {**frame.attrs, "warnings": messages}
+        return frame
+
+    return run
 
 
 SOURCES: dict[str, Source] = {
@@ -108,8 +140,8 @@ SOURCES: dict[str, Source] = {
             years="2014/15 to 2025/26 (one xlsx per financial year)",
             parse=open_data.parse_outcomes_open_data,
             schema=schemas.OUTCOMES_OPEN_DATA,
-            reader_version=3,
-            file_pattern="*.xlsx",
+            reader_version=4,
+            file_pattern="*.xlsx|*.ods|*.csv",
             required=True,
             link_title_pattern=r"^outcomes open data year ending march (?P<year>\d{4})$",
             notes="No domestic abuse flag. Offence-level lenses and all-crime context only.",
@@ -123,8 +155,8 @@ SOURCES: dict[str, Source] = {
             years="2012/13 to 2025/26 (one sheet per year)",
             parse=pfa.parse_pfa_recorded_crime,
             schema=schemas.PFA_RECORDED_CRIME,
-            reader_version=1,
-            file_pattern="*.ods",
+            reader_version=2,
+            file_pattern="*.ods|*.xlsx|*.csv",
             required=False,
             link_title_pattern=r"^police recorded crime open data police force area tables year ending march 2013 onwards$",
             notes="ODS of about 14 MB whose content expands to about 359 MB; counts of offences, not outcomes.",
@@ -145,6 +177,24 @@ SOURCES: dict[str, Source] = {
         ),
     ]
 }
+
+
+#: ONS dataset landing pages that may hold the domestic abuse outcome tables by police force
+#: area, tried in this order by ``helpers.data.fetch`` (ONS discovery). None of these names is
+#: verified from here (docs/data_log.md, "Official files and discovery"; reference §3): the
+#: first two are the data tool and the "domestic abuse and the criminal justice system" tables
+#: under the ONS naming pattern; the third is cited by a public repository (redstarmatt/WIAH)
+#: and held the single-volume appendix tables up to 2018. Each page lists the current edition
+#: and its previous editions; every xlsx found is checked with the ONS reader after download.
+ONS_DATASETS_BASE = "https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/datasets/"
+ONS_CANDIDATE_PAGES: tuple[str, ...] = tuple(
+    ONS_DATASETS_BASE + slug
+    for slug in (
+        "domesticabuseinenglandandwalesdatatool",
+        "domesticabuseandthecriminaljusticesystemappendixtables",
+        "domesticabuseinenglandandwalesappendixtables",
+    )
+)
 
 
 def load_lock(path: Path | None = None) -> dict:
@@ -219,6 +269,7 @@ def registry(lock_path: Path | None = None, override_path: Path | None = None) -
                 link_title=entry.get("link_title"),
                 accepted=entry.get("accepted"),
                 recorded_by=entry.get("recorded_by"),
+                edition=entry.get("edition"),
             )
             for key, entry in sorted(entries.items())
         )
@@ -242,18 +293,119 @@ def required_sources() -> list[str]:
     return [s.id for s in SOURCES.values() if s.required]
 
 
+def _present(folder: Path, source: Source) -> list[Path]:
+    found = {p for pattern in source.patterns for p in folder.glob(pattern)}
+    return sorted(p for p in found if p.is_file() and not p.name.startswith("."))
+
+
+def edition_stem(filename: str) -> str:
+    """A file name without what changes between editions of the same table: the extension, date
+    stamps (``-230726``, ``_20230726``) and trailing edition words (revised, updated, corrected,
+    final, provisional, v2, edition2). Two files with one stem are editions of one table.
+
+    >>> edition_stem("prc-outcomes-open-data-mar2023-tables-230726.xlsx")
+    'prc-outcomes-open-data-mar2023-tables'
+    >>> edition_stem("domesticabuseappendixtables2023revised.xlsx")
+    'domesticabuseappendixtables2023'
+    """
+    stem = Path(filename).stem.lower()
+    stem = re.sub(r"[-_ ]\d{6}(\d{2})?(?=$|[-_ ])", "", stem)
+    previous = None
+    while previous != stem:
+        previous = stem
+        stem = re.sub(
+            r"[-_ ]?(revised|revision|updated|update|corrected|final|provisional|v\d+|edition\d*)$",
+            "",
+            stem,
+        )
+    return stem
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A file present in a source folder but not read: an older edition of a current file."""
+
+    source_id: str
+    path: Path
+    current: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileSelection:
+    """The files of one source a mode reads (sorted by name) and those set aside."""
+
+    read: list[Path]
+    set_aside: list[SetAside]
+    notes: list[str] = field(default_factory=list)
+
+
+def select_files(
+    mode: DataMode, source_id: str, sources: dict[str, Source] | None = None
+) -> FileSelection:
+    """Which files of a source the mode reads: one edition per source and year.
+
+    Input: the mode (its folder ``<root>/<source id>/``), the source id, and optionally the
+    registry (``registry()``: lock plus override). Every file matching the source's patterns
+    is read, except a file that is an edition of a file the registry names (same
+    ``edition_stem``) while the registered file is present: the lock says which file is
+    current, so the other is set aside with a message naming both (issue 18, item 5: ONS
+    revises a year and the Home Office republishes under new names; ``make data`` keeps the
+    old file beside the new one, which summed every count twice). When the registered file is
+    absent and one edition of it is present, that one is read and a note says so. Files the
+    registry does not know are read; if two of them hold one year, ``tidy.read_all`` stops
+    (``EditionConflict``) naming both.
+    """
+    source = SOURCES[source_id]
+    sources = sources or registry()
+    present = _present(mode.root / source_id, source)
+    by_name = {p.name: p for p in present}
+    registered = {f.filename for f in sources[source_id].files if f.filename}
+    current = {edition_stem(name): by_name[name] for name in registered if name in by_name}
+    wanted = {edition_stem(name): name for name in registered}
+    read, set_aside, notes = [], [], []
+    for path in present:
+        stem = edition_stem(path.name)
+        if path.name in registered or stem not in wanted:
+            read.append(path)
+        elif stem in current:
+            keep = current[stem]
+            set_aside.append(
+                SetAside(
+                    source_id,
+                    path,
+                    keep,
+                    f"{path.name} is another edition of {keep.name}, which "
+                    f"{config.relative(config.sources_lock())} names as current: {path.name} "
+                    "is set aside (not read). Move it out of "
+                    f"{config.relative(path.parent)}/ to silence this message.",
+                )
+            )
+        else:
+            read.append(path)
+            notes.append(
+                f"{path.name}: the current edition named by the lock, {wanted[stem]}, is not in "
+                f"{config.relative(path.parent)}/; reading {path.name} instead. Run `make data` "
+                "to fetch the current edition."
+            )
+    return FileSelection(sorted(read), set_aside, notes)
+
+
 def source_files(mode: DataMode, source_id: str) -> list[Path]:
-    """The files of one source present in the mode's folder (``<root>/<source id>/``) that match
-    the source's file pattern, sorted by name (hidden files skipped)."""
-    folder = mode.root / source_id
-    pattern = SOURCES[source_id].file_pattern
-    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
+    """The files of one source the mode reads (``select_files``), sorted by name: files in
+    ``<root>/<source id>/`` matching the source's patterns, hidden files skipped, older
+    editions of a current file set aside."""
+    return select_files(mode, source_id).read
+
+
+class EditionConflict(ValueError):
+    """One (source, year, force) key arrived from two files: two editions were read."""
 
 
 def missing_official_sources(raw: Path | None = None) -> list[str]:
-    """Required sources with no file matching their pattern in ``data/raw/<source>/``."""
+    """Required sources with no file matching their patterns in ``data/raw/<source>/``."""
     raw = raw or config.raw_dir()
-    return [s for s in required_sources() if not any((raw / s).glob(SOURCES[s].file_pattern))]
+    return [s for s in required_sources() if not _present(raw / s, SOURCES[s])]
 
 
 def resolve_mode(requested: str = "auto") -> DataMode:

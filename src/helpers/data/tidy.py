@@ -1,15 +1,21 @@
-"""Notebook 01's logic: read every file of a data mode, flag what is dropped, reconcile, write
-``data/processed/``.
+"""The tidy stage: read every file of a data mode, validate, flag what is dropped, reconcile,
+and write ``data/processed/`` (``make processed``, ``python -m helpers.data.tidy``; notebook 01
+reports on it).
 
 Data flow: official file -> reader -> validated tidy table -> the tables here -> processed.
-Later notebooks read only ``data/processed/`` (``helpers.analysis.load_processed``).
+The analysis reads only ``data/processed/`` (``load_or_build``).
 """
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
+import os
+import warnings
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,33 +30,116 @@ from helpers.reference.outcomes import OUTCOME_CATEGORIES
 
 @dataclass
 class ReadResult:
-    """Everything notebook 01 read, before any filtering."""
+    """Everything notebook 01 read, before any filtering.
+
+    ``log``: one row per file read (source, file, sha256, sheets, rows). ``set_aside``: one row
+    per file present but not read (source, file, current, reason): older editions.
+    """
 
     mode: DataMode
     ons: pd.DataFrame
     open_data: pd.DataFrame
     log: pd.DataFrame
     lens_matches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    set_aside: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def read_all(mode: DataMode, use_cache: bool = True) -> ReadResult:
-    """Read every file present for the mode through the readers, with a log of what was read."""
-    log_rows = []
-    frames: dict[str, list[pd.DataFrame]] = {"ons_da_outcomes": [], "ho_outcomes_open_data": []}
-    for source_id in frames:
-        for path in sources.source_files(mode, source_id):
-            frame = sources.SOURCES[source_id].read(path, use_cache=use_cache)
-            frames[source_id].append(frame)
-            sheets = frame.attrs.get("sheets") or [frame.attrs.get("sheet", "")]
-            log_rows.append(
+READ_SOURCES = ("ons_da_outcomes", "ho_outcomes_open_data")
+
+
+def _read_one(task: tuple[str, str, bool]) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Read one file in a worker process; its warnings come back as (category, message) so the
+    parent can repeat them (a worker's warnings are otherwise lost)."""
+    source_id, path, use_cache = task
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = sources.SOURCES[source_id].read(Path(path), use_cache=use_cache)
+    return frame, [(w.category.__name__, str(w.message)) for w in caught]
+
+
+def _check_one_edition(source_id: str, frames: list[pd.DataFrame], paths: list[Path]) -> None:
+    """Raise ``sources.EditionConflict`` when one (year, force) key comes from two files."""
+    seen: dict[tuple[str, str], str] = {}
+    for frame, path in zip(frames, paths, strict=True):
+        keys = frame[["financial_year", "force_code"]].drop_duplicates().itertuples(index=False)
+        clashes = []
+        for year, force in keys:
+            other = seen.get((year, force))
+            if other is not None and other != path.name:
+                clashes.append((year, force, other))
+            seen.setdefault((year, force), path.name)
+        if clashes:
+            year, force, other = clashes[0]
+            years = sorted({c[0] for c in clashes})
+            raise sources.EditionConflict(
+                f"{source_id}: financial year {year}, force {force} (and {len(clashes) - 1} other "
+                f"year-force pair(s), years {years}) arrive from two files, {other} and "
+                f"{path.name}. Expected one edition per source and year; adding them would count "
+                f"every offence twice. Keep only the current edition in "
+                f"{config.relative(path.parent)}/ (data/raw/SOURCES.lock names it; `make data` "
+                "fetches it) and move the other out."
+            )
+
+
+def read_all(mode: DataMode, use_cache: bool = True, workers: int | None = None) -> ReadResult:
+    """Read every file of the mode's ONS and Home Office outcome sources through the readers.
+
+    Files: ``sources.select_files`` per source (one edition per source and year; older
+    editions set aside with a warning naming both files). Reads run in parallel in
+    ``workers`` processes (default ``os.cpu_count()``, at most one per file; 1 reads in this
+    process); results come back in the order of the files (source, then name), so the output
+    does not depend on timing. Warnings of the readers are repeated here. Output: a
+    ``ReadResult`` whose ``ons`` and ``open_data`` are the concatenated tidy tables.
+
+    Raises ``FileNotFoundError`` when no ONS table is present, ``sources.EditionConflict``
+    when one (source, financial year, force) key arrives from two files (never summed), and
+    whatever a reader raises (``LayoutError``).
+    """
+    registry = sources.registry()
+    tasks: list[tuple[str, str, bool]] = []
+    set_aside_rows = []
+    for source_id in READ_SOURCES:
+        selection = sources.select_files(mode, source_id, registry)
+        for item in selection.set_aside:
+            warnings.warn(item.reason, UserWarning, stacklevel=2)
+            set_aside_rows.append(
                 {
                     "source": source_id,
-                    "file": path.name,
-                    "sha256": frame.attrs["sha256"],
-                    "sheets": ", ".join(sheets),
-                    "rows": len(frame),
+                    "file": item.path.name,
+                    "current": item.current.name,
+                    "reason": item.reason,
                 }
             )
+        for note in selection.notes:
+            warnings.warn(note, UserWarning, stacklevel=2)
+        tasks += [(source_id, str(path), use_cache) for path in selection.read]
+    workers = min(len(tasks), workers or os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_read_one, tasks))
+    else:
+        results = [_read_one(task) for task in tasks]
+    log_rows = []
+    frames: dict[str, list[pd.DataFrame]] = {s: [] for s in READ_SOURCES}
+    paths: dict[str, list[Path]] = {s: [] for s in READ_SOURCES}
+    for (source_id, path, _), (frame, caught) in zip(tasks, results, strict=True):
+        for category, message in caught:
+            kind = getattr(builtins, category, UserWarning)
+            warnings.warn(message, kind if isinstance(kind, type) else UserWarning, stacklevel=2)
+        frames[source_id].append(frame)
+        paths[source_id].append(Path(path))
+        sheets = frame.attrs.get("sheets") or [frame.attrs.get("sheet", "")]
+        log_rows.append(
+            {
+                "source": source_id,
+                "file": Path(path).name,
+                "sha256": frame.attrs["sha256"],
+                "sheets": ", ".join(sheets),
+                "rows": len(frame),
+            }
+        )
+    for source_id in READ_SOURCES:
+        _check_one_edition(source_id, frames[source_id], paths[source_id])
     ons_frames, open_frames = frames["ons_da_outcomes"], frames["ho_outcomes_open_data"]
     if not ons_frames:
         raise FileNotFoundError(
@@ -64,7 +153,8 @@ def read_all(mode: DataMode, use_cache: bool = True) -> ReadResult:
     )
     log = pd.DataFrame(log_rows).sort_values(["source", "file"]).reset_index(drop=True)
     matches = outcomes.lens_matches(open_data) if len(open_data) else pd.DataFrame()
-    return ReadResult(mode, ons, open_data, log, matches)
+    set_aside = pd.DataFrame(set_aside_rows, columns=["source", "file", "current", "reason"])
+    return ReadResult(mode, ons, open_data, log, matches, set_aside)
 
 
 # ------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterable
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -169,33 +170,76 @@ def _restore_dtypes(frame: pd.DataFrame, schema) -> pd.DataFrame:
 
 
 def parse_counts(
-    values: Iterable[object], where: str, excel_rows: np.ndarray
+    values: Iterable[object],
+    where: str,
+    excel_rows: np.ndarray,
+    round_allowed: np.ndarray | None = None,
+    labels: Sequence[object] | None = None,
 ) -> tuple[pd.Series, np.ndarray]:
-    """Counts to nullable integers. Every 'N/A...' or 'NA' spelling and blanks become missing;
-    'N/A - data not provided' is flagged (second return value). Negative corrections are kept.
-    Anything else raises LayoutError naming the row and value."""
-    raw = pd.Series(values, dtype=object)
+    """Counts to nullable integers (``Int64``), one per input value, plus a boolean array
+    flagging 'N/A - data not provided'.
+
+    Accepted: numbers (``9`` or ``9.0``), digit text with padding or thousands separators
+    (``' 66776 '``, ``'1,234'``), and negative corrections (kept). Every 'N/A...'/'NA' spelling
+    and blanks become missing, never 0 (Home Office markers, docs/data_log.md). A count that is
+    not a whole number raises ``LayoutError`` unless ``round_allowed`` (a boolean array aligned
+    with ``values``) is True at that row: then it is rounded to the nearest whole number and a
+    ``UserWarning`` names the rows (with ``labels``, e.g. force names). Rule source: the national
+    fraud bodies' counts in some recorded-crime exports are not whole numbers
+    (/work/shared/real/README.md). Any other text raises ``LayoutError`` naming row and value.
+    """
+    raw = pd.Series(values, dtype=object).reset_index(drop=True)
     numbers = pd.to_numeric(raw, errors="coerce")
     not_provided = np.zeros(len(raw), dtype=bool)
     text_positions = np.flatnonzero(numbers.isna().to_numpy() & raw.notna().to_numpy())
     if len(text_positions):
         text = raw.iloc[text_positions].astype(str).str.strip().str.lower()
         for value in text.unique():
+            holders = text_positions[(text == value).to_numpy()]
             if value == "" or value.startswith("n/a") or value == "na" or value.startswith("na "):
                 if "not provided" in value:
-                    not_provided[text_positions[(text == value).to_numpy()]] = True
+                    not_provided[holders] = True
                 continue
-            position = text_positions[(text == value).to_numpy()][0]
+            if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", value):  # '1,234' written as text
+                numbers.iloc[holders] = float(value.replace(",", ""))
+                continue
+            position = holders[0]
             raise LayoutError(
                 f"{where}, row {excel_rows[position]}: value {raw.iloc[position]!r} is not a count "
-                "or a known marker ('N/A - Offence code expired', 'N/A', 'NA', 'N/A - data not "
-                "provided'). The Home Office may have added a new marker."
+                "(expected a number such as 12, ' 12 ', 12.0 or '1,234') nor a known marker "
+                "('N/A - Offence code expired', 'N/A', 'NA', 'N/A - data not provided'). Check "
+                "the file; if the publisher added a new marker, add it to parse_counts."
             )
-    fractional = numbers.notna() & (numbers % 1 != 0)
+    numbers = numbers.astype(float)
+    fractional = (numbers.notna() & (numbers % 1 != 0)).to_numpy()
     if fractional.any():
-        position = int(np.flatnonzero(fractional.to_numpy())[0])
-        raise LayoutError(
-            f"{where}, row {excel_rows[position]}: count {raw.iloc[position]!r} is not a whole number"
+        allowed = (
+            np.zeros(len(raw), dtype=bool)
+            if round_allowed is None
+            else np.asarray(round_allowed, dtype=bool)
+        )
+        refused = np.flatnonzero(fractional & ~allowed)
+        if len(refused):
+            position = int(refused[0])
+            label = f" ({labels[position]})" if labels is not None else ""
+            raise LayoutError(
+                f"{where}, row {excel_rows[position]}{label}: count {raw.iloc[position]!r} is not a "
+                f"whole number ({len(refused)} such row(s)). Counts of a territorial force must be "
+                "whole numbers: check the file before reading it."
+            )
+        rounded = np.flatnonzero(fractional)
+        shown = [
+            f"row {excel_rows[p]}"
+            + (f" ({labels[p]})" if labels is not None else "")
+            + f": {raw.iloc[p]!r}"
+            for p in rounded[:8]
+        ]
+        more = f" and {len(rounded) - 8} more" if len(rounded) > 8 else ""
+        warnings.warn(
+            f"{where}: {len(rounded)} count(s) that are not whole numbers were rounded to the "
+            f"nearest whole number (non-territorial rows only): {'; '.join(shown)}{more}",
+            UserWarning,
+            stacklevel=2,
         )
     return numbers.round().astype("Int64"), not_provided
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,13 @@ OPEN_DATA_HEADER_SYNONYMS: dict[str, str] = {
     "outcomes closed in the quarter": "outcomes_closed",
     "number of outcomes closed in quarter": "outcomes_closed",
     "number of outcomes for investigations closed in the quarter": "outcomes_closed",
+    # older CSV/ODS releases (issue 15): outcomes for offences recorded in the quarter is the
+    # recorded basis; outcomes recorded (assigned) in the quarter, whatever the offence date, is
+    # the closed basis. docs/assumptions_log.md, "Official files and discovery".
+    "force outcomes for offences recorded in quarter": "outcomes_recorded",
+    "force outcomes for offences recorded in the quarter": "outcomes_recorded",
+    "force outcomes recorded in quarter": "outcomes_closed",
+    "force outcomes recorded in the quarter": "outcomes_closed",
 }
 OPEN_DATA_REQUIRED = ("financial_year", "quarter", "force_name", "offence_code", "outcome_type")
 OPEN_DATA_SKIP_SHEETS = {"coversheet", "notes", "notes_", "pivot", "contents"}
@@ -158,7 +166,95 @@ def _parse_expired(value: object) -> bool:
     raise ValueError(f"offence-code-expired flag {value!r} is neither blank nor 'x'")
 
 
-def parse_outcomes_open_data(path: Path, allow_moved_header: bool = False) -> pd.DataFrame:
+KEY = ["financial_year", "quarter", "force_code", "offence_code", "outcome_type"]
+COUNT_COLUMNS = ["outcomes_recorded", "outcomes_closed"]
+
+
+def _rows_text(excel_rows: np.ndarray, positions: np.ndarray, limit: int = 8) -> str:
+    shown = [int(excel_rows[p]) for p in positions[:limit]]
+    more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
+    return f"rows {shown}{more}"
+
+
+def _key_text(frame: pd.DataFrame, position: int) -> list[object]:
+    return [v.item() if hasattr(v, "item") else v for v in frame.iloc[position][KEY]]
+
+
+def _resolve_repeated_keys(
+    frame: pd.DataFrame, excel_rows: np.ndarray, where: str, strict: bool
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Rows that repeat a key (year, quarter, force, offence code, outcome type).
+
+    Exact duplicates (every parsed column equal) are dropped, keeping the first, with a warning
+    naming the rows. Rows repeating a key with different counts are summed (missing stays
+    missing when every part is missing; ``not_provided`` if any part was) with a warning, or
+    raise ``LayoutError`` naming the rows when ``strict``. Returns the frame and the numbers of
+    rows dropped and summed (for ``attrs``). Rule: the Home Office tables are a dense
+    cross-product with one row per key (docs/data_log.md); a repeat is a publishing slip,
+    counted once.
+    """
+    counts = {"duplicate_rows_dropped": 0, "repeated_key_rows_summed": 0}
+    repeated = frame.duplicated(KEY, keep=False).to_numpy()
+    if not repeated.any():
+        return frame, counts
+    exact = frame.duplicated(keep="first").to_numpy()
+    if exact.any():
+        positions = np.flatnonzero(exact)
+        first = _key_text(frame, positions[0])
+        warnings.warn(
+            f"{where}: {len(positions)} row(s) exactly repeat an earlier row and were dropped "
+            f"(counted once): {_rows_text(excel_rows, positions)}; first key {first}",
+            UserWarning,
+            stacklevel=3,
+        )
+        counts["duplicate_rows_dropped"] = len(positions)
+        keep = ~exact
+        frame = frame[keep].reset_index(drop=True)
+        excel_rows = excel_rows[keep]
+        repeated = frame.duplicated(KEY, keep=False).to_numpy()
+    if not repeated.any():
+        return frame, counts
+    positions = np.flatnonzero(repeated)
+    first = _key_text(frame, positions[0])
+    message = (
+        f"{where}: {len(positions)} rows repeat a key (year, quarter, force, offence code, "
+        f"outcome type) with different counts: {_rows_text(excel_rows, positions)}; first key "
+        f"{first}"
+    )
+    if strict:
+        raise LayoutError(
+            f"{message}. Expected one row per key. Counting them twice would inflate totals: "
+            "check the file, or read it with strict=False to sum them with a warning."
+        )
+    warnings.warn(f"{message}. They were summed.", UserWarning, stacklevel=3)
+    counts["repeated_key_rows_summed"] = len(positions)
+    order = frame.index.to_series()
+    aggregations = {
+        name: ("first" if name not in COUNT_COLUMNS else (lambda v: v.sum(min_count=1)))
+        for name in frame.columns
+        if name not in KEY
+    }
+    aggregations["not_provided"] = "any"
+    summed = (
+        frame.assign(_order=order)
+        .groupby(KEY, sort=False, dropna=False)
+        .agg({**aggregations, "_order": "min"})
+        .reset_index()
+        .sort_values("_order")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    for name in COUNT_COLUMNS:
+        summed[name] = summed[name].astype("Int64")
+    return summed[list(frame.columns)], counts
+
+
+def parse_outcomes_open_data(
+    path: Path, allow_moved_header: bool = False, strict: bool = False
+) -> pd.DataFrame:
+    """Parse one outcomes open-data file (xlsx, or an older ODS/CSV release) into the columns of
+    ``schemas.OUTCOMES_OPEN_DATA`` (see ``read_outcomes_open_data``). Raises ``LayoutError``
+    naming sheet, column, row and value for anything not in the known layout."""
     sheet = find_open_data_sheet(path)
     rows = read_sheet_rows(path, sheet)
     header_index = _locate_header(path, sheet, rows, allow_moved_header)
@@ -247,40 +343,46 @@ def parse_outcomes_open_data(path: Path, allow_moved_header: bool = False) -> pd
         raise LayoutError(
             f"{where('offence_code')}, row {excel_rows[position]}: empty offence code"
         )
-    key = ["financial_year", "quarter", "force_code", "offence_code", "outcome_type"]
-    duplicated = frame.duplicated(key, keep=False)
-    if duplicated.any():
-        positions = np.flatnonzero(duplicated.to_numpy())[:6]
-        raise LayoutError(
-            f"{path.name}, sheet {sheet!r}: {int(duplicated.sum())} rows repeat a key "
-            f"(year, quarter, force, offence code, outcome type); first at rows "
-            f"{[int(excel_rows[p]) for p in positions]}: "
-            f"{frame.iloc[positions[0]][key].tolist()}. Counting them twice would inflate totals."
-        )
+    frame, duplicates = _resolve_repeated_keys(
+        frame, excel_rows, f"{path.name}, sheet {sheet!r}", strict
+    )
     for name in ("force_name", "offence_code", "financial_year"):
         frame[name] = frame[name].astype(str)
     for name in ("offence_description", "offence_group", "offence_subgroup", "outcome_group"):
         frame[name] = frame[name].astype("str")
     frame = frame[OPEN_DATA_COLUMNS]
-    frame.attrs = {"sheet": sheet, "header_row": header_index + 1, "rows": len(frame)}
+    frame.attrs = {
+        "sheet": sheet,
+        "header_row": header_index + 1,
+        "rows": len(frame),
+        **duplicates,
+    }
     return frame
 
 
 def read_outcomes_open_data(
-    path: Path | str, use_cache: bool = True, allow_moved_header: bool = False
+    path: Path | str, use_cache: bool = True, allow_moved_header: bool = False, strict: bool = False
 ) -> pd.DataFrame:
     """Read one Home Office outcomes open-data workbook into the tidy table.
 
     Returns one row per financial year x quarter x force x offence code x outcome type with the
     columns of ``schemas.OUTCOMES_OPEN_DATA``. Counts are nullable integers (missing where the
     file says N/A, NA or "data not provided"; ``not_provided`` flags the last, which is *not*
-    zero); negative corrections are kept. ``attrs`` holds the file name, sha256, sheet, header row
-    and row count. Cached as parquet keyed by the file's sha256 and the reader version.
+    zero); negative corrections are kept; ``'1,234'`` reads as 1234. Exact duplicate rows are
+    dropped and rows repeating a key with different counts summed, each with a warning naming
+    the rows; ``strict=True`` makes the latter a ``LayoutError`` (and bypasses the cache, so the
+    check always runs). ``attrs`` holds the file name, sha256, sheet, header row, row count and
+    the numbers of rows dropped / summed. Cached as parquet keyed by the file's sha256 and the
+    reader version. Accepts the xlsx files and older ODS/CSV releases (count headers 'Force
+    outcomes for offences recorded in quarter' / 'Force outcomes recorded in quarter').
     """
     from helpers.data.sources import SOURCES
 
     source = SOURCES["ho_outcomes_open_data"]
-    parse = (
-        source.parse if not allow_moved_header else (lambda p: parse_outcomes_open_data(p, True))
-    )
-    return source.read(path, use_cache, parse=parse)
+    if not (allow_moved_header or strict):
+        return source.read(path, use_cache)
+
+    def parse(p: Path) -> pd.DataFrame:
+        return parse_outcomes_open_data(p, allow_moved_header, strict)
+
+    return source.read(path, use_cache and not strict, parse=parse)

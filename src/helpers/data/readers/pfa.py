@@ -1,4 +1,5 @@
-"""Reader for the Home Office police force area recorded crime tables (ODS, one sheet per year)."""
+"""Reader for the Home Office police force area recorded crime tables (ODS/xlsx, one sheet per
+year, or the CSV export)."""
 
 from __future__ import annotations
 
@@ -39,15 +40,49 @@ PFA_HEADER_SYNONYMS: dict[str, str] = {
 }
 
 
-def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
-    frames = []
+def _known_force(name: str) -> bool:
+    try:
+        forces.to_code(name)
+    except forces.UnknownForceError:
+        return False
+    return True
+
+
+def _year_tables(path: Path) -> list[str]:
+    """The tables of a recorded-crime file: every year sheet ('2017_18') of a workbook, or the
+    one table of a CSV export ('csv')."""
     names = sheet_names(path)
+    if path.suffix.lower() == ".csv":
+        return names
     year_sheets = [n for n in names if re.fullmatch(r"\d{4}_\d{2}", n.strip())]
     if not year_sheets:
         raise LayoutError(
-            f"{path.name}: no year sheets named like '2024_25'; sheets found: {names}"
+            f"{path.name}: no year sheets named like '2024_25'; sheets found: {names}. Expected "
+            "the Home Office PFA workbook (one sheet per financial year) or its CSV export."
         )
-    for sheet in year_sheets:
+    return year_sheets
+
+
+def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
+    """Parse the Home Office police force area recorded crime tables.
+
+    Input: the workbook (ODS/xlsx, one sheet per financial year named like ``2017_18``, header on
+    row 1) or a CSV export of one or more years with the same header (``Financial Year, Financial
+    Quarter, Force Name, Offence Description, Offence Group, Offence Subgroup, Offence Code,
+    Number of Offences``). Output: one row per input row with the columns of
+    ``schemas.PFA_RECORDED_CRIME``; ``offences`` is a count of offences (``Int64``).
+
+    Counts written as padded text (``' 66776 '``), floats (``9.0``) or with separators
+    (``'1,234'``) read as whole numbers. Counts that are not whole numbers are rounded with a
+    warning naming the rows for non-territorial bodies (Action Fraud, CIFAS, UK Finance, BTP),
+    and raise ``LayoutError`` for a territorial force (rule: /work/shared/real/README.md, other
+    years' exports carry fractional national fraud counts). Force names go through
+    ``forces.codes_for`` ('Avon & Somerset' = 'Avon and Somerset'); an unknown name raises
+    ``LayoutError`` naming the row. Unknown or missing headers raise ``LayoutError``.
+    """
+    frames = []
+    tables = _year_tables(path)
+    for sheet in tables:
         rows = read_sheet_rows(path, sheet)
         header = rows[0] if rows else []
         mapped = {
@@ -57,9 +92,11 @@ def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
         }
         unknown = [f"{column_letter(i)}1={header[i]!r}" for i, v in mapped.items() if v is None]
         missing = {"financial_year", "quarter", "force_name", "offences"} - set(mapped.values())
+        where = f"{path.name}, sheet {sheet!r}" if sheet != "csv" else path.name
         if unknown or missing:
             raise LayoutError(
-                f"{path.name}, sheet {sheet!r}: unknown headers {unknown}, missing {sorted(missing)}"
+                f"{where}: unknown headers {unknown}, missing {sorted(missing)}; expected the "
+                f"headers {list(PFA_HEADER_SYNONYMS)} (any case)"
             )
         body = [r for r in rows[1:] if any(c not in (None, "") for c in r)]
         table = pd.DataFrame(
@@ -68,7 +105,6 @@ def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
             dtype=object,
         )
         excel_rows = np.arange(2, 2 + len(table))
-        where = f"{path.name}, sheet {sheet!r}"
         out = pd.DataFrame(index=table.index)
         out["financial_year"] = parse_unique(
             table["financial_year"], normalise_financial_year, where, excel_rows
@@ -77,7 +113,12 @@ def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
             "int8"
         )
         out["force_name"] = table["force_name"].astype(str).str.strip()
-        out["force_code"] = forces.codes_for(out["force_name"])
+        try:
+            out["force_code"] = forces.codes_for(out["force_name"])
+        except forces.UnknownForceError as error:
+            bad = next(n for n in pd.unique(out["force_name"]) if not _known_force(n))
+            row = excel_rows[int(np.flatnonzero(out["force_name"].eq(bad).to_numpy())[0])]
+            raise LayoutError(f"{where}, column 'Force Name', row {row}: {error}") from None
         out["territorial"] = ~out["force_code"].str.startswith("NT-")
         out["offence_code"] = (
             table["offence_code"].map(code_text).astype("str")
@@ -90,19 +131,27 @@ def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
                 if name in table
                 else pd.Series(pd.NA, index=table.index, dtype="str")
             )
+        labels = (
+            out["force_name"] + " " + out["financial_year"] + " Q" + out["quarter"].astype(str)
+        ).tolist()
         counts, _ = parse_counts(
-            table["offences"], f"{where}, column 'Number of Offences'", excel_rows
+            table["offences"],
+            f"{where}, column 'Number of Offences'",
+            excel_rows,
+            round_allowed=~out["territorial"].to_numpy(),
+            labels=labels,
         )
         out["offences"] = counts
         frames.append(out)
     result = pd.concat(frames, ignore_index=True)
-    result.attrs = {"sheets": year_sheets, "rows": len(result)}
+    result.attrs = {"sheets": tables, "rows": len(result)}
     return result[list(schemas.PFA_RECORDED_CRIME.columns)]
 
 
 def read_pfa_recorded_crime(path: Path | str, use_cache: bool = True) -> pd.DataFrame:
-    """Read the Home Office police force area recorded crime ODS (one sheet per financial year,
-    header on row 1, numeric quarter) into one tidy table of offence counts."""
+    """Read the Home Office police force area recorded crime workbook (one sheet per financial
+    year, header on row 1, numeric quarter) or its CSV export into one tidy table of offence
+    counts (see ``parse_pfa_recorded_crime``), validated and cached."""
     from helpers.data.sources import SOURCES
 
     return SOURCES["ho_pfa_recorded_crime"].read(path, use_cache)
