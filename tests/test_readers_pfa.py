@@ -107,7 +107,7 @@ def test_no_year_sheets_raises(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------
-# real content: /work/shared/real/prc-pfa-2017-18.csv (README there)
+# real content: ../shared/real/prc-pfa-2017-18.csv beside the project (README there)
 # ------------------------------------------------------------------------------------------
 
 REAL = config.PROJECT_ROOT.parent / "shared" / "real"

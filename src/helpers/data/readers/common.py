@@ -186,7 +186,7 @@ def parse_counts(
     with ``values``) is True at that row: then it is rounded to the nearest whole number and a
     ``UserWarning`` names the rows (with ``labels``, e.g. force names). Rule source: the national
     fraud bodies' counts in some recorded-crime exports are not whole numbers
-    (/work/shared/real/README.md). Any other text raises ``LayoutError`` naming row and value.
+    (../shared/real/README.md beside the project). Any other text raises ``LayoutError`` naming row and value.
     """
     raw = pd.Series(values, dtype=object).reset_index(drop=True)
     numbers = pd.to_numeric(raw, errors="coerce")

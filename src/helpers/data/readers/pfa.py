@@ -75,7 +75,7 @@ def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
     Counts written as padded text (``' 66776 '``), floats (``9.0``) or with separators
     (``'1,234'``) read as whole numbers. Counts that are not whole numbers are rounded with a
     warning naming the rows for non-territorial bodies (Action Fraud, CIFAS, UK Finance, BTP),
-    and raise ``LayoutError`` for a territorial force (rule: /work/shared/real/README.md, other
+    and raise ``LayoutError`` for a territorial force (rule: ../shared/real/README.md beside the project, other
     years' exports carry fractional national fraud counts). Force names go through
     ``forces.codes_for`` ('Avon & Somerset' = 'Avon and Somerset'); an unknown name raises
     ``LayoutError`` naming the row. Unknown or missing headers raise ``LayoutError``.
