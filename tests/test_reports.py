@@ -86,20 +86,17 @@ def test_reproduce_end_to_end_then_verify(data_dirs):
 
 
 @pytest.mark.slow
-def test_profile_page_and_index(data_dirs):
-    profiles.ensure_processed(
-        sources.resolve_mode("sample")
-    )  # runs notebook 01 into the temporary folders
-    assert (data_dirs["processed"] / "mode.json").exists()
-    code, seconds = profiles.render_one("W15000002", "sample")
-    page = (data_dirs["reports"] / "profiles" / "W15000002.html").read_text()
-    assert "Gwent" in page and "SYNTHETIC SAMPLE" in page and "<img" in page
-    index = profiles.write_index(
-        sources.resolve_mode("sample"),
-        profiles.ensure_processed(sources.resolve_mode("sample")),
-        seconds,
-    ).read_text()
+def test_profile_pages_index_and_links(data_dirs):
+    mode = sources.resolve_mode("sample")
+    index = profiles.render_all(mode, workers=1, codes=["W15000002", "E23000032"]).read_text()
+    assert (data_dirs["processed"] / "mode.json").exists()  # the tidy stage ran on its own
+    page = (data_dirs["reports"] / "profiles" / "gwent.html").read_text()
+    assert "Gwent" in page and "SYNTHETIC SAMPLE" in page and page.count("<img") == 3
+    assert 'rel="prev"' in page and 'rel="next"' in page and 'href="index.html"' in page
+    for figure in ("trends", "outcome_mix", "funnel_community_resolution"):
+        assert (data_dirs["reports"] / "profiles" / "figures" / "gwent" / f"{figure}.csv").exists()
     assert index.count("<tr>") == 44  # header + 43 forces
+    assert 'href="kent.html"' in index and 'href="london-city-of.html"' in index
 
 
 def check_in_browser(page, expected_images: int, tmp_path) -> None:

@@ -29,6 +29,7 @@ SPEC = measure.MeasureSpec(
     better="falling",
     benchmark="the guidance",
     outcome_types="outcome 8",
+    closed_as="by community resolution (outcome 8)",
 )
 #: default "rare" threshold: share of outcomes assigned (see the module docstring)
 RARE_THRESHOLD = 0.01

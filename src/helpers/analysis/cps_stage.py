@@ -68,3 +68,11 @@ def victim_reasons(series: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
         .rename_axis(columns=None)
     )
+
+
+def plot_frame(wide: pd.DataFrame) -> pd.DataFrame:
+    """``cps.cps_wide`` output with the per-cent measures as proportions (for the stage figure)."""
+    frame = wide.copy()
+    for column in [c for c in frame.columns if c.endswith("(%)")]:
+        frame[column] = frame[column] / 100
+    return frame

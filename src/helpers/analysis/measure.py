@@ -60,7 +60,8 @@ class MeasureSpec:
     ``numerator``: the outcome categories of the processed DA table summed for the numerator.
     ``better``: 'falling' or 'rising', the direction that moves toward the practice the
     measure is judged by; ``benchmark``: the words for that practice ('the guidance' only where
-    national guidance covers the measure, else 'evidence-led practice').
+    national guidance covers the measure, else 'evidence-led practice'); ``closed_as``: how a
+    crime counted by the numerator was closed, in words ('by community resolution (outcome 8)').
     """
 
     key: str
@@ -70,6 +71,7 @@ class MeasureSpec:
     better: str
     benchmark: str
     outcome_types: str
+    closed_as: str
 
 
 @dataclass

@@ -22,6 +22,7 @@ SPEC = measure.MeasureSpec(
     better="falling",
     benchmark="evidence-led practice",
     outcome_types="outcome 16",
+    closed_as="because the victim did not support action (outcome 16)",
 )
 OUTCOME15 = measure.MeasureSpec(
     key="outcome15",
@@ -31,6 +32,7 @@ OUTCOME15 = measure.MeasureSpec(
     better="falling",
     benchmark="evidence-led practice",
     outcome_types="outcome 15",
+    closed_as="with evidential difficulties although the victim supported action (outcome 15)",
 )
 
 

@@ -8,6 +8,8 @@ outcome 0 (not yet assigned); the alternative ``crimes_recorded`` is the sensiti
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -108,17 +110,31 @@ def lens_rates(
             ]
         )
     values = subset[basis].astype(float)
-    grouped = subset.assign(
-        _value=values, _hit=np.where(subset["outcome_type"].isin(numerator_types), values, 0.0)
-    )
+    hit = subset["outcome_type"].isin(numerator_types)
+    grouped = subset.assign(_value=values, _hit=values.where(hit, 0.0), _missing=values.isna())
     table = (
         grouped.groupby(["financial_year", "force_code"])
-        .agg(successes=("_hit", "sum"), trials=("_value", "sum"), quarters=("quarters", "max"))
+        .agg(
+            successes=("_hit", "sum"),
+            trials=("_value", "sum"),
+            missing=("_missing", "any"),
+            quarters=("quarters", "max"),
+        )
         .reset_index()
     )
+    # a force-year with any missing count has no rate (never a partial sum); a negative annual
+    # total (net corrections) is reported and left out, never clipped to zero
+    negative = (table["successes"] < 0) | (table["trials"] < 0)
+    for row in table[negative & ~table["missing"]].itertuples(index=False):
+        warnings.warn(
+            f"{lens}: {row.force_code} {row.financial_year}: negative annual total "
+            f"(outcome types {list(numerator_types)}: {row.successes:g} of {row.trials:g}, {basis}); "
+            "left out of the rates",
+            stacklevel=2,
+        )
+    table = table[~table["missing"] & ~negative].drop(columns="missing")
     table["force_name"] = table["force_code"].map(forces.force_names())
-    table["successes"] = table["successes"].clip(lower=0)
-    return _with_ci(table)
+    return _with_ci(table.reset_index(drop=True))
 
 
 def pivot_counts(rates: pd.DataFrame, value: str = "successes") -> pd.DataFrame:
@@ -153,23 +169,26 @@ def with_force_labels(table: pd.DataFrame, code: str = "force_code") -> pd.DataF
 
 
 def outcome_mix(da: pd.DataFrame, force_code: str, year: str) -> pd.DataFrame:
-    """Share of outcomes assigned by category for one force and the nation in one year."""
+    """Share of outcomes assigned by category for one force and the nation in one year: outcome
+    (label), force_share, national_share (over the forces publishing that category), force_count.
+    A suppressed count stays missing (its share is NaN)."""
     rows = []
     year_rows = da[(da["financial_year"] == year) & ~da["excluded"]]
     force_row = year_rows[year_rows["force_code"] == force_code]
-    national = year_rows[list(outcomes.OUTCOME_CATEGORIES) + ["total_outcomes"]].sum()
     for category in outcomes.OUTCOME_CATEGORIES:
-        force_share = (
-            float(force_row[category].iloc[0] / force_row["total_outcomes"].iloc[0])
-            if len(force_row)
-            else np.nan
+        # national share over the forces that publish both the category and the total
+        both = year_rows[[category, "total_outcomes"]].dropna()
+        national_share = (
+            float(both[category].sum() / both["total_outcomes"].sum()) if len(both) else np.nan
         )
+        count = float(force_row[category].iloc[0]) if len(force_row) else np.nan
+        total = float(force_row["total_outcomes"].iloc[0]) if len(force_row) else np.nan
         rows.append(
             {
                 "outcome": outcomes.CATEGORY_LABELS[category],
-                "force_share": force_share,
-                "national_share": float(national[category] / national["total_outcomes"]),
-                "force_count": float(force_row[category].iloc[0]) if len(force_row) else np.nan,
+                "force_share": count / total if total > 0 else np.nan,
+                "national_share": national_share,
+                "force_count": count,
             }
         )
     return pd.DataFrame(rows)

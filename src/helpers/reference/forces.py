@@ -127,3 +127,11 @@ def force_grid() -> pd.DataFrame:
     """
     grid = pd.read_csv(config.REFERENCE_DIR / "force_grid.csv", dtype={"code": str})
     return grid.merge(force_table()[["code", "country"]], on="code", how="left", validate="1:1")
+
+
+def slug(code: str) -> str:
+    """A readable, stable file name for a force's pages: 'E23000032' (Kent) -> 'kent',
+    'Devon & Cornwall' -> 'devon-and-cornwall', 'London, City of' -> 'london-city-of'. Raises
+    KeyError for a code that is not one of the 43."""
+    name = str(force_names()[code]).lower().replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "-", name).strip("-")

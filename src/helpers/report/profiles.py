@@ -1,106 +1,232 @@
-"""``make profiles``: notebook 04 rendered for every one of the 43 forces into reports/profiles/.
+"""The force pages of the site: one page for each of the 43 police forces at a readable address
+(``reports/profiles/kent.html``), with previous/next links and an index, rendered in-process from
+the analysis layer's result objects (no notebook is executed per force).
 
-Runs in parallel across the available cores with a progress bar, reusing ``data/processed/``
-(raw files are not read again: if the processed tables are missing or from another data mode,
-notebook 01 is run once first). Writes ``reports/profiles/<code>.html`` (code hidden) and an
-index page with each force's headline numbers.
+The verdicts and sentences come from ``helpers.report.verdicts`` and ``helpers.report.findings``,
+the same functions notebooks 02-04 use. Figures are drawn once per force and saved with the CSV of
+the numbers drawn. ``python -m helpers.report.profiles --data sample`` (``make profiles``) builds
+them alone; ``make reproduce`` builds them with everything else.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from helpers.analysis import profile, rates
+import matplotlib
+import numpy as np
+import pandas as pd
+
+from helpers import figures
+from helpers.analysis import profile
+from helpers.analysis.measure import MeasureResult
 from helpers.core import config, datamode
-from helpers.data import sources
+from helpers.data import sources, tidy
 from helpers.reference import forces
-from helpers.report.reproduce import STYLE, execute, to_html
+from helpers.report import findings, pages, verdicts
+from helpers.report.formatting import pct
 
-PROFILE_NOTEBOOK = "04_force_profile.ipynb"
+#: what the worker processes read (set before the pool forks)
+_STATE: dict = {}
 
 
-def render_one(code: str, mode_name: str) -> tuple[str, float]:
-    """Execute and export one force's profile; returns (code, seconds)."""
-    started = time.perf_counter()
-    out = config.reports_dir() / "profiles"
-    target = out / "notebooks" / f"{code}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    execute(
-        config.NOTEBOOKS_DIR / PROFILE_NOTEBOOK,
-        target,
-        {"DATA": mode_name, "FORCE": code, "INTERACTIVE": False},
+def profiles_dir() -> Path:
+    """``reports/profiles/``."""
+    return config.reports_dir() / "profiles"
+
+
+def page_name(code: str) -> str:
+    """The file name of a force's page, e.g. 'kent.html'."""
+    return f"{forces.slug(code)}.html"
+
+
+def _verdict_rows(force: profile.ForceProfile) -> list[dict]:
+    rows = []
+    for result in force.measures.values():
+        row = result.verdict(force.force_code)
+        has = row["vs_national"] != "no data"
+        rows.append(
+            {
+                "label": result.spec.label,
+                "rate": pct(row["rate"], 2),
+                "interval": f"{pct(row['ci_lower'], 2)} to {pct(row['ci_upper'], 2)}"
+                if has
+                else "",
+                "national": pct(result.national_rate, 2),
+                "vs_national": row["vs_national"],
+                "extreme": row["extreme"],
+                "rank": verdicts.rank(row),
+                "trend": verdicts.trend(row, result),
+            }
+        )
+    return rows
+
+
+def _figures(force: profile.ForceProfile, mode: datamode.DataMode) -> list[dict]:
+    """Draw and save the force's charts; returns their links and captions."""
+    import matplotlib.pyplot as plt
+
+    slug = forces.slug(force.force_code)
+    directory = profiles_dir() / "figures" / slug
+    suffix = mode.title_suffix()
+    made = []
+    trend = figures.profile_trends_plot(
+        {key: force.series(key) for key in force.measures},
+        {key: result.national for key, result in force.measures.items()},
+        {key: result.spec.label for key, result in force.measures.items()},
+        force.force_name,
+        f"{force.force_name} against England and Wales{suffix}",
     )
-    to_html(target, out / f"{code}.html", exclude_input=True)
+    series = pd.concat(
+        [force.series(k).assign(measure=k) for k in force.measures], ignore_index=True
+    )
+    made.append(
+        (
+            "trends",
+            trend,
+            series,
+            "Rates over the years with 95% intervals, beside England and Wales.",
+        )
+    )
+    mix = figures.outcome_mix_plot(
+        force.mix, force.force_name, f"Outcomes, {force.force_name}, {force.year}{suffix}"
+    )
+    made.append(
+        (
+            "outcome_mix",
+            mix,
+            force.mix,
+            "Share of outcomes assigned by outcome, beside England and Wales.",
+        )
+    )
+    cr: MeasureResult = force.measures["community_resolution"]
+    funnel = figures.funnel_plot(
+        cr.comparison,
+        title=f"Community resolutions, {force.year}: {force.force_name} ringed{suffix}",
+        rate_label="share of outcomes assigned",
+        highlight=force.force_code,
+        label_level=cr.level,
+    )
+    made.append(
+        (
+            "funnel_community_resolution",
+            funnel,
+            cr.comparison.table,
+            "Every force's community resolution rate against its size (funnel plot).",
+        )
+    )
+    links = []
+    for name, fig, data, caption in made:
+        figures.save_figure(
+            fig, name, data, mode, "profiles", f"profile {slug}", directory=directory
+        )
+        plt.close(fig)
+        links.append(
+            {
+                "png": f"figures/{slug}/{name}.png",
+                "csv": f"figures/{slug}/{name}.csv",
+                "alt": caption,
+                "caption": caption,
+            }
+        )
+    return links
+
+
+def render_force(code: str) -> tuple[str, float]:
+    """Render one force's page from ``_STATE`` (mode, DA table, measures, order); returns
+    (code, seconds)."""
+    started = time.perf_counter()
+    mode, da, measures, order = _STATE["mode"], _STATE["da"], _STATE["measures"], _STATE["order"]
+    with_figures = _STATE.get("with_figures", True)
+    force = profile.build_profile(da, code, measures)
+    position = order.index(code)
+    neighbour = lambda i: {"href": page_name(order[i]), "name": forces.force_names()[order[i]]}  # noqa: E731
+    guidance_row = force.measures["community_resolution"].verdict(code)
+    pages.render(
+        "profile.html",
+        profiles_dir() / page_name(code),
+        name=force.force_name,
+        year=force.year,
+        year_note=force.year_note,
+        title_suffix=mode.title_suffix(),
+        banner=mode.banner(),
+        banner_class="synthetic" if mode.synthetic else "official",
+        sentences=findings.profile_sentences(force),
+        verdicts=_verdict_rows(force),
+        guidance=verdicts.guidance(guidance_row, force.measures["community_resolution"]),
+        figures=_figures(force, mode) if with_figures else [],
+        previous=neighbour(position - 1) if position > 0 else None,
+        next=neighbour(position + 1) if position + 1 < len(order) else None,
+    )
     return code, time.perf_counter() - started
 
 
-def ensure_processed(mode: datamode.DataMode) -> dict:
-    """The processed tables for this mode, running notebook 01 once if they are missing."""
-    try:
-        return rates.load_processed(mode.name)
-    except rates.ProcessedDataMissing as error:
-        print(f"[profiles] {error}; running notebook 01 first", flush=True)
-        target = config.reports_dir() / "notebooks" / "01_clean_outcome_data.ipynb"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        execute(config.NOTEBOOKS_DIR / "01_clean_outcome_data.ipynb", target, {"DATA": mode.name})
-        return rates.load_processed(mode.name)
-
-
-def write_index(mode: datamode.DataMode, processed: dict, seconds: float) -> Path:
-    esc = html.escape
+def index_rows(measures: dict[str, MeasureResult]) -> list[dict]:
+    """One row per force (by name) with its headline rates and verdicts, for the index pages."""
+    cr, o16, charge = (
+        measures[k].verdicts.set_index("force_code")
+        for k in ("community_resolution", "outcome16", "charge")
+    )
     rows = []
     for name, code in profile.force_options():
-        built = profile.build_profile(processed, code)
-        cr, o16, charge = (built.rates.iloc[i] for i in range(3))
         rows.append(
-            f"<tr><td><a href='{code}.html'>{esc(name)}</a></td><td>{code}</td><td>{esc(built.year)}</td>"
-            f"<td>{rates.pct(cr['force_rate'], 2)}</td><td>{esc(cr['position'])}</td><td>{rates.pct(o16['force_rate'])}</td><td>{esc(o16['position'])}</td><td>{rates.pct(charge['force_rate'])}</td></tr>"
+            {
+                "href": page_name(code),
+                "name": name,
+                "code": code,
+                "cr": pct(cr.loc[code, "rate"], 2),
+                "cr_vs": cr.loc[code, "vs_national"],
+                "guidance": cr.loc[code, "guidance"],
+                "o16": pct(o16.loc[code, "rate"], 1),
+                "o16_vs": o16.loc[code, "vs_national"],
+                "charge": pct(charge.loc[code, "rate"], 1),
+                "charge_vs": charge.loc[code, "vs_national"],
+            }
         )
-    banner_class = "synthetic" if mode.synthetic else "official"
-    text = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Force profiles</title><style>{STYLE}</style></head><body>
-<h1>Force profiles: domestic abuse-related crime outcomes</h1>
-<div class="banner {banner_class}">{esc(mode.banner())}</div>
-<p>{len(rows)} profiles rendered in {seconds:.0f} s. Rates are shares of outcomes assigned (excluding outcome 0); positions are against the national rate's overdispersion-adjusted 99.8% funnel limits. <a href="../index.html">Back to the report</a>.</p>
-<table><tr><th>force</th><th>code</th><th>year</th><th>community resolution</th><th>position</th><th>outcome 16</th><th>position</th><th>charge rate</th></tr>{"".join(rows)}</table>
-</body></html>
-"""
-    path = config.reports_dir() / "profiles" / "index.html"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return rows
 
 
-def render_all(requested: str = "auto", workers: int | None = None) -> Path:
-    from tqdm.auto import tqdm
-
-    started = time.perf_counter()
-    mode = sources.resolve_mode(requested)
-    print(f"[profiles] {mode.banner()}", flush=True)
-    processed = ensure_processed(mode)
-    codes = forces.territorial_codes()
-    workers = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(render_one, code, mode.name) for code in codes]
-        for future in tqdm(
-            as_completed(futures),
-            total=len(futures),
-            desc=f"profiles ({workers} workers)",
-            unit="force",
-            file=sys.stderr,
-        ):
-            future.result()
-    seconds = time.perf_counter() - started
-    index = write_index(mode, processed, seconds)
-    print(
-        f"[profiles] {len(codes)} profiles and {config.relative(index)} in {seconds:.1f} s",
-        flush=True,
+def render_all(
+    mode: datamode.DataMode,
+    workers: int | None = None,
+    codes: list[str] | None = None,
+    with_figures: bool = True,
+) -> Path:
+    """Render the force pages (all 43, or ``codes``) and ``profiles/index.html`` (always all 43
+    forces); ``with_figures=False`` skips drawing the charts (for tests). Returns the index path."""
+    matplotlib.use("Agg")
+    figures.set_theme()
+    da = tidy.load_or_build(mode, quiet=True)["da_outcomes_by_force"]
+    measures = profile.measure_all(da)
+    order = [code for _, code in profile.force_options()]
+    _STATE.update(mode=mode, da=da, measures=measures, order=order, with_figures=with_figures)
+    wanted = [code for code in order if codes is None or code in codes]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(wanted)))
+    if workers == 1:
+        for code in wanted:
+            render_force(code)
+    else:
+        chunks = [list(chunk) for chunk in np.array_split(wanted, workers)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for _ in pool.map(_render_chunk, chunks):
+                pass
+    return pages.render(
+        "profiles_index.html",
+        profiles_dir() / "index.html",
+        year=measures["community_resolution"].year,
+        title_suffix=mode.title_suffix(),
+        banner=mode.banner(),
+        banner_class="synthetic" if mode.synthetic else "official",
+        rows=index_rows(measures),
     )
-    return index
+
+
+def _render_chunk(codes: list[str]) -> list[tuple[str, float]]:
+    return [render_force(str(code)) for code in codes]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,9 +236,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default="auto", choices=datamode.MODES)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
-    render_all(args.data, args.workers)
+    started = time.perf_counter()
+    mode = sources.resolve_mode(args.data)
+    print(f"[profiles] {mode.banner()}", flush=True)
+    index = render_all(mode, args.workers)
+    print(
+        f"[profiles] 43 force pages and {config.relative(index)} in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

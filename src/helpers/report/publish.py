@@ -109,3 +109,55 @@ def trend_panel(
 def close(fig) -> None:
     """Close a figure after it has been shown (keeps memory flat in long runs)."""
     plt.close(fig)
+
+
+def scatter(
+    frame: pd.DataFrame,
+    fit: dict,
+    labels: tuple[str, str],
+    mode: DataMode,
+    where: tuple[str, str, str],
+    title: str,
+):
+    """Scatter of ``rate_x`` against ``rate_y`` weighted by ``trials`` with the fitted line,
+    saved with the data drawn. ``where``: (notebook, section, figure name)."""
+    notebook, section, name = where
+    frame = frame.assign(label=frame.get("label", ""))
+    fig = figures.scatter_with_fit(
+        frame, "rate_x", "rate_y", "trials", fit, *labels, f"{title}{mode.title_suffix()}"
+    )
+    figures.save_figure(fig, name, frame.drop(columns=["label"]), mode, notebook, section)
+    return fig
+
+
+def national_series(series: pd.DataFrame, mode: DataMode, notebook: str, section: str):
+    """The national outcome 16 share and charge rate with intervals, and the outcome 16 count."""
+    fig = figures.national_series_plot(
+        series,
+        "financial_year",
+        [
+            ("outcome16_share", "outcome 16 share", True),
+            ("charge_rate", "charge rate", True),
+            ("outcome16_closures", "crimes closed as outcome 16", False),
+        ],
+        f"DA-related crimes, England and Wales{mode.title_suffix()}",
+        "Shares of outcomes assigned (excluding outcome 0), with 95% intervals; forces without data are left out of that year.",
+    )
+    figures.save_figure(fig, "03_national_series", series, mode, notebook, section)
+    return fig
+
+
+def cps_stage(series: pd.DataFrame, notebook: str, section: str):
+    """The CPS stage figure from the published figures (``cps.cps_series``)."""
+    from helpers.analysis import cps_stage as stage
+    from helpers.reference import cps
+
+    fig = figures.national_series_plot(
+        stage.plot_frame(cps.cps_wide(series)),
+        "financial_year",
+        stage.STAGE_PANELS,
+        "Domestic abuse at the CPS, England and Wales (published figures)",
+        "Published CPS/ONS figures; gaps are years with no transcribed figure. Sources in the table above.",
+    )
+    figures.save_figure(fig, "03_cps_stage", series, "published", notebook, section)
+    return fig

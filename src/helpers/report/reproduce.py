@@ -5,8 +5,9 @@
    says so; DATA=official stops with the offline message; DATA=sample skips fetching.
 2. Execute every numbered notebook with papermill into ``reports/notebooks/`` (the sources in
    ``notebooks/`` are not modified), passing the resolved data mode, and export each to HTML.
-3. Write ``reports/index.html``: data mode, notebooks, figures with their CSVs, processed tables,
-   the source files with checksums, package versions and the run time.
+3. Render the 43 force pages in-process (``helpers.report.profiles``) into ``reports/profiles/``.
+4. Write ``reports/index.html``: data mode, force pages, notebooks, figures with their CSVs,
+   processed tables, the source files with checksums, package versions and the run time.
 
 The data mode is announced at the start and at the end, on the index page and on every figure.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from helpers.core import config, datamode
 from helpers.data import sources
+from helpers.report.pages import STYLE
 
 PACKAGES = [
     "pandas",
@@ -128,16 +130,6 @@ def _manifest() -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-.banner{padding:.8em 1em;border-radius:6px;font-weight:600;margin:1em 0}
-.synthetic{background:#FFF1D6;border:2px solid #E69F00}
-.official{background:#E3F0FA;border:2px solid #0072B2}
-table{border-collapse:collapse;font-size:.85em;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-code{font-size:.85em}.figs{display:flex;flex-wrap:wrap;gap:12px}.fig{width:340px;font-size:.8em}.fig img{width:100%;border:1px solid #ddd}
-"""
-
-
 def write_index(
     mode: datamode.DataMode, notebooks: list[tuple[str, str]], seconds: float, requested: str
 ) -> Path:
@@ -169,7 +161,8 @@ def write_index(
 <h1>Police responses to domestic abuse in England and Wales: reproduced report</h1>
 <div class="banner {banner_class}">{esc(mode.banner())}</div>
 <p>Made by <code>make reproduce DATA={esc(requested)}</code> in {seconds:.0f} s (Python {esc(platform.python_version())}). Every figure below links to the CSV of the numbers it plots; <code>MANIFEST.csv</code> lists their checksums for <code>make verify</code>.
-Force profiles, when made (<code>make profiles</code>): <a href="profiles/index.html">profiles/index.html</a>.</p>
+</p>
+<h2>Each force</h2><p><a href="profiles/index.html">The 43 force pages</a>: each force's community resolution rate, outcome 16 share and charge rate with their verdicts, trends and charts.</p>
 <h2>Notebooks</h2><table><tr><th>notebook</th><th>what it answers</th><th>source</th></tr>{rows_nb}</table>
 <h2>Figures</h2><p><a href="figures/MANIFEST.csv">figures/MANIFEST.csv</a></p><div class="figs">{figures}</div>
 <h2>Source files read (with checksums)</h2><table><tr><th>source</th><th>file</th><th>sha256</th><th>rows</th></tr>{sources}</table>
@@ -208,6 +201,11 @@ def reproduce(requested: str = "auto", fetch_first: bool = True) -> Path:
             f"[reproduce] {notebook.name}: executed and exported in {time.perf_counter() - step:.1f} s",
             flush=True,
         )
+    from helpers.report import profiles
+
+    step = time.perf_counter()
+    profiles.render_all(mode)
+    print(f"[reproduce] 43 force pages rendered in {time.perf_counter() - step:.1f} s", flush=True)
     seconds = time.perf_counter() - started
     index = write_index(mode, done, seconds, requested)
     print(f"[reproduce] wrote {config.relative(index)}; wall time {seconds:.1f} s", flush=True)

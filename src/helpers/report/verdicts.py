@@ -133,8 +133,8 @@ def national_sentence(result: MeasureResult) -> str:
         else f"{int(row['forces'])} forces ({left_out} left out: no data)"
     )
     return (
-        f"In {result.year}, {count(row['successes'])} domestic abuse-related crimes were closed as "
-        f"{result.spec.outcome_types} ({result.spec.short_label}): {pct(row['rate'], 2)} of "
+        f"In {result.year}, {count(row['successes'])} domestic abuse-related crimes were closed "
+        f"{result.spec.closed_as}: {pct(row['rate'], 2)} of "
         f"{count(row['trials'])} outcomes assigned (95% interval {pct(row['ci_lower'], 2)} to "
         f"{pct(row['ci_upper'], 2)}), over {leaves}."
     )
@@ -249,4 +249,37 @@ def cps_summary(series: pd.DataFrame) -> str:
         f"explained {reasons['victim_issues_pct'].min():.1f}% to {reasons['victim_issues_pct'].max():.1f}% of "
         f"unsuccessful domestic abuse prosecutions, and victim retraction alone {reasons['retraction_pct'].min():.1f}% "
         f"to {reasons['retraction_pct'].max():.1f}% (published figures)."
+    )
+
+
+def relation_summary(relation) -> str:
+    """A ``relation.Relation`` in words: between forces within years first, then within forces,
+    then the arithmetic baseline; the pooled fit last and labelled as mixing the two."""
+    by_year = relation.by_year.dropna(subset=["slope"])
+    within = relation.fixed_effects.set_index("model").loc["force and year fixed effects"]
+    baseline = relation.baseline
+    return (
+        f"Between forces within single years, {relation.y_label} changes by {by_year['slope'].min():+.2f} to "
+        f"{by_year['slope'].max():+.2f} points per point of {relation.x_label} (weighted r from {by_year['r'].min():.2f} "
+        f"to {by_year['r'].max():.2f}; {len(by_year)} years). Within forces over time (force and year fixed effects, "
+        f"errors clustered by {int(within['n_clusters'])} forces) the slope is {within['slope']:+.2f} (95% interval "
+        f"{within['slope_lower']:+.2f} to {within['slope_upper']:+.2f}). Because both are shares of the same outcomes, part of "
+        f"a negative link is arithmetic: on the share of the other outcomes, the between-force slopes are "
+        f"{baseline['slope_on_other_outcomes'].min():+.2f} to {baseline['slope_on_other_outcomes'].max():+.2f}, against an "
+        f"arithmetic slope of about {baseline['arithmetic_slope'].mean():+.2f}. Pooling all {relation.pooled['n']} force-years "
+        f"as if independent gives {relation.pooled['slope']:+.2f}, which mixes differences between forces with the national "
+        "trend they share. These are associations, not causes."
+    )
+
+
+def lens_sentence(comparison) -> str:
+    """The open-data comparison (``open_data_lens.LensComparison``) in words."""
+    fit = comparison.fit
+    label = "Stalking and harassment"
+    return (
+        f"Across {fit['n']} forces in {comparison.year}, the stalking and harassment charge share changes by "
+        f"{fit['slope']:+.2f} points per point of outcome 16 share (weighted r = {fit['r']:.2f}; an association between "
+        f"forces). Outcome 14 is {pct(comparison.share(label, 'outcome 14'))} of stalking and harassment outcomes, outcome 16 "
+        f"{pct(comparison.share(label, 'outcome 16'))}; for all violence against the person, which contains stalking and "
+        f"harassment, outcome 16 is {pct(comparison.share('All violence against the person', 'outcome 16'))}."
     )
