@@ -594,7 +594,11 @@ def open_data_force_year(open_data: pd.DataFrame) -> pd.DataFrame:
 
 
 def open_data_quarter_coverage(open_data: pd.DataFrame) -> pd.DataFrame:
-    """Quarters with data per force and year in the open data (4 = complete)."""
+    """Per force and year of the open data: ``quarters`` with rows (4 = complete),
+    ``quarters_not_provided`` (a 'data not provided' marker) and ``quarters_all_zero``: quarters
+    in which every count of the force is 0, flagged in ``note`` as probably not supplied (a force
+    that supplied nothing can appear as zeros, as Devon and Cornwall did in 2022/23 after a
+    records-system change; such a quarter is not evidence of no outcomes)."""
     usable = open_data[open_data["territorial"]]
     quarters = (
         usable.groupby(["force_code", "financial_year"])["quarter"]
@@ -615,8 +619,30 @@ def open_data_quarter_coverage(open_data: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     merged = merged.merge(not_provided, how="left").fillna({"quarters_not_provided": 0})
-    merged["quarters"] = merged["quarters"].astype(int)
-    merged["quarters_not_provided"] = merged["quarters_not_provided"].astype(int)
+    counts = usable[["outcomes_recorded", "outcomes_closed"]].astype(float).abs()
+    totals = (
+        usable.assign(_total=counts.sum(axis=1, min_count=1))
+        .groupby(["force_code", "financial_year", "quarter"])["_total"]
+        .sum(min_count=1)
+        .reset_index()
+    )
+    zero = (
+        totals[totals["_total"] == 0]
+        .groupby(["force_code", "financial_year"])["quarter"]
+        .nunique()
+        .rename("quarters_all_zero")
+        .reset_index()
+    )
+    merged = merged.merge(zero, how="left").fillna({"quarters_all_zero": 0})
+    for column in ("quarters", "quarters_not_provided", "quarters_all_zero"):
+        merged[column] = merged[column].astype(int)
+    merged["note"] = np.where(
+        merged["quarters_all_zero"] > 0,
+        "every count zero in "
+        + merged["quarters_all_zero"].astype(str)
+        + " quarter(s): probably not supplied",
+        "",
+    )
     return merged
 
 

@@ -146,9 +146,22 @@ def _check_whole_counts(where: str, table: pd.DataFrame) -> None:
         first = broken.iloc[0]
         raise LayoutError(
             f"{where}, column {first['sheet_column']}, row {first['sheet_row']} "
-            f"({first['force_name']}, {first['outcome_category']}): count {first['value']!r} is "
+            f"({first['force_name']}, {first['outcome_category']}): count {first['value']:g} is "
             "not a whole number. Expected whole counts for a force (or shares marked as such "
             "by a '%' heading or a 'Percentage' title)."
+        )
+
+
+def _check_not_negative(where: str, table: pd.DataFrame) -> None:
+    """A negative count or share in an ONS table is an error naming sheet, column and row (the
+    ONS tables publish no negative corrections; a negative cell is a layout or data problem)."""
+    negative = table[table["value"] < 0]
+    if len(negative):
+        first = negative.iloc[0]
+        raise LayoutError(
+            f"{where}, column {first['sheet_column']}, row {first['sheet_row']} "
+            f"({first['force_name']}, {first['outcome_category']}): value {first['value']:g} is "
+            "negative. Expected a count or share of at least 0; check the cell in the source."
         )
 
 
@@ -233,6 +246,7 @@ def _parse_da_table(
     percent = frame["measure"] == "percent"
     frame.loc[percent, "value"] = (frame.loc[percent, "value"] * scale).round(10)
     _check_whole_counts(where, frame)
+    _check_not_negative(where, frame)
     frame.attrs = {"ignored_columns": ignored}
     return frame
 
