@@ -283,3 +283,23 @@ def lens_sentence(comparison) -> str:
         f"{pct(comparison.share(label, 'outcome 16'))}; for all violence against the person, which contains stalking and "
         f"harassment, outcome 16 is {pct(comparison.share('All violence against the person', 'outcome 16'))}."
     )
+
+
+SYNTHETIC_FINDINGS = (
+    "> **SYNTHETIC SAMPLE.** The sentences below show how the findings read with the official "
+    "files; with the sample every number is synthetic and none is a finding."
+)
+
+
+def key_findings(mode, *results: MeasureResult) -> list[str]:
+    """The headline bullets for one or more measures (national figure, comparison with the
+    national rate and between forces, the guidance verdict where there is one, movement over
+    time), preceded by the synthetic warning when the data are the sample."""
+    lines = [SYNTHETIC_FINDINGS] if mode.synthetic else []
+    for result in results:
+        lines.append(f"* {national_sentence(result)}")
+        lines.append(f"* {result.spec.label.capitalize()}: {comparison_summary(result)}")
+        if "guidance" in result.verdicts:
+            lines.append(f"* {guidance_summary(result)}")
+        lines.append(f"* {result.spec.label.capitalize()}: {movement_summary(result)}")
+    return lines
