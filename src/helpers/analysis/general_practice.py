@@ -25,12 +25,16 @@ class GeneralPractice:
     the open-data rate per lens (``rate_<lens>``; rate_general = violence without injury, with
     its trials) and ``da_to_general_ratio``; ``association``: weighted least squares of the DA
     rate on the general rate across forces (``statistics.weighted_association``); ``national``:
-    the pooled rate of each offence group."""
+    the pooled rate of each offence group; ``leave_one_out``: the slope with each force left out
+    (force_code, force_name, slope), to show how much one force drives it; ``robust_slope``: a
+    Huber M-estimate of the same slope (statsmodels RLM, unweighted)."""
 
     year: str
     table: pd.DataFrame
     association: dict
     national: pd.DataFrame
+    leave_one_out: pd.DataFrame
+    robust_slope: float
 
 
 def compare(
@@ -82,4 +86,39 @@ def compare(
             )
         ]
     )
-    return GeneralPractice(year, table.reset_index(drop=True), association, national)
+    return GeneralPractice(
+        year,
+        table.reset_index(drop=True),
+        association,
+        national,
+        leave_one_out(usable, "rate_general", "rate_da", "trials_da"),
+        robust_slope(usable["rate_general"], usable["rate_da"]),
+    )
+
+
+def leave_one_out(frame: pd.DataFrame, x: str, y: str, weight: str) -> pd.DataFrame:
+    """The weighted slope of ``y`` on ``x`` with each row (force) left out in turn: force_code,
+    force_name, slope; sorted by slope."""
+    rows = []
+    for index, row in frame.iterrows():
+        rest = frame.drop(index=index)
+        fit = statistics.weighted_association(rest[x], rest[y], rest[weight])
+        rows.append(
+            {
+                "force_code": row["force_code"],
+                "force_name": row["force_name"],
+                "slope": fit["slope"],
+            }
+        )
+    return pd.DataFrame(rows).sort_values("slope").reset_index(drop=True)
+
+
+def robust_slope(x: pd.Series, y: pd.Series) -> float:
+    """Huber M-estimate of the slope of ``y`` on ``x`` (statsmodels RLM with HuberT), which
+    down-weights forces far from the line instead of letting one force set it."""
+    import statsmodels.api as sm
+
+    fit = sm.RLM(
+        y.to_numpy(float), sm.add_constant(x.to_numpy(float)), M=sm.robust.norms.HuberT()
+    ).fit()
+    return float(fit.params[1])

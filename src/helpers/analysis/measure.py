@@ -255,7 +255,26 @@ def build(
         verdicts,
     )
     result.extras["national_segment"] = segment
+    result.extras["national_constant_coverage"] = constant_coverage(table)
     return result
+
+
+def constant_coverage(table: pd.DataFrame) -> pd.DataFrame:
+    """The national series over the forces with data in **every** year of ``table`` (a
+    ``rates.force_rates`` output), so that a force dropping in or out (Greater Manchester
+    2019/20, Devon and Cornwall 2022/23) does not move the national rate: financial_year,
+    successes, trials, rate with its 95% interval, ``forces`` (the constant set's size)."""
+    years = table["financial_year"].nunique()
+    counts = table.groupby("force_code")["financial_year"].nunique()
+    always = counts[counts == years].index
+    subset = table[table["force_code"].isin(always)]
+    national = (
+        subset.groupby("financial_year")
+        .agg(successes=("successes", "sum"), trials=("trials", "sum"))
+        .reset_index()
+    )
+    national["forces"] = len(always)
+    return rates.with_ci(national)
 
 
 def _recent_segments(table: pd.DataFrame) -> pd.DataFrame:

@@ -25,13 +25,17 @@ MEASURES = {
 class LensComparison:
     """``summary``: per offence group and measure the pooled rate, forces and force range;
     ``stalking``: per force the stalking and harassment outcome 16 share (rate_x) and charge
-    share (rate_y); ``fit``: their weighted association across forces; ``shares``: pooled rate by
-    (offences label, measure)."""
+    share (rate_y); ``fit``: their weighted association across forces; ``complement``: per
+    force the outcome 16 share of stalking and harassment beside that of violence against the
+    person **excluding** stalking and harassment (which the whole group contains), so the two
+    groups compared do not overlap."""
 
     year: str
     summary: pd.DataFrame
     stalking: pd.DataFrame
     fit: dict
+    complement: pd.DataFrame
+    complement: pd.DataFrame
 
     def share(self, offences: str, measure: str) -> float:
         table = self.summary.set_index(["offences", "measure"])["national_rate"]
@@ -51,4 +55,29 @@ def compare(lens_table: pd.DataFrame) -> LensComparison:
     fit = statistics.weighted_association(
         stalking["rate_x"], stalking["rate_y"], stalking["trials"]
     )
-    return LensComparison(year, summary, stalking, fit)
+    return LensComparison(year, summary, stalking, fit, complement(frames, "outcome 16"))
+
+
+def complement(frames: dict, measure: str) -> pd.DataFrame:
+    """Per force: the ``measure`` share for stalking and harassment and for violence against the
+    person excluding stalking and harassment (counts of the whole group minus the subgroup; the
+    Home Office classification puts stalking and harassment inside violence against the person).
+    Columns: force_code, force_name, rate_stalking, rate_rest_of_violence with its 95% interval
+    (rest_lower, rest_upper)."""
+    part = frames[("stalking_harassment", measure)].set_index("force_code")
+    whole = frames[("violence_against_the_person", measure)].set_index("force_code")
+    common = part.index.intersection(whole.index)
+    rest = pd.DataFrame(
+        {
+            "successes": whole.loc[common, "successes"] - part.loc[common, "successes"],
+            "trials": whole.loc[common, "trials"] - part.loc[common, "trials"],
+        }
+    )
+    rest = rates.with_ci(rest[rest["trials"] > 0])
+    out = pd.DataFrame({"force_code": rest.index})
+    out["force_name"] = out["force_code"].map(part["force_name"])
+    out["rate_stalking"] = out["force_code"].map(part["rate"])
+    out["rate_rest_of_violence"] = out["force_code"].map(rest["rate"])
+    out["rest_lower"] = out["force_code"].map(rest["ci_lower"])
+    out["rest_upper"] = out["force_code"].map(rest["ci_upper"])
+    return out

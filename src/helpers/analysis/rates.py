@@ -22,7 +22,9 @@ DENOMINATORS = {
 }
 
 
-def _with_ci(table: pd.DataFrame) -> pd.DataFrame:
+def with_ci(table: pd.DataFrame) -> pd.DataFrame:
+    """Add ``rate`` (successes / trials; NaN without trials) and its 95% Wilson interval
+    (``ci_lower``, ``ci_upper``) to a table with ``successes`` and ``trials`` columns."""
     table["rate"] = np.where(table["trials"] > 0, table["successes"] / table["trials"], np.nan)
     table["ci_lower"], table["ci_upper"] = proportion_ci(
         table["successes"].to_numpy(float), table["trials"].to_numpy(float), 0.95, "wilson"
@@ -49,7 +51,7 @@ def force_rates(
     table["successes"] = present[numerators].sum(axis=1, min_count=len(numerators)).astype(float)
     table["trials"] = present[denominator].astype(float)
     table = table[table["successes"].notna() & table["trials"].notna() & (table["trials"] > 0)]
-    return _with_ci(table).sort_values(["financial_year", "force_code"]).reset_index(drop=True)
+    return with_ci(table).sort_values(["financial_year", "force_code"]).reset_index(drop=True)
 
 
 def national_rates(
@@ -72,7 +74,7 @@ def national_rates(
     )
     national["forces"] = national["forces"].fillna(0).astype(int)
     national["forces_left_out"] = forces.N_TERRITORIAL_FORCES - national["forces"]
-    return _with_ci(national)
+    return with_ci(national)
 
 
 def latest_year(da: pd.DataFrame) -> str:
@@ -134,7 +136,7 @@ def lens_rates(
         )
     table = table[~table["missing"] & ~negative].drop(columns="missing")
     table["force_name"] = table["force_code"].map(forces.force_names())
-    return _with_ci(table.reset_index(drop=True))
+    return with_ci(table.reset_index(drop=True))
 
 
 def pivot_counts(rates: pd.DataFrame, value: str = "successes") -> pd.DataFrame:

@@ -186,3 +186,34 @@ def lens_matches(offences: pd.DataFrame) -> pd.DataFrame:
     return result.sort_values(["lens", "offence_code", "offence_description"]).reset_index(
         drop=True
     )
+
+
+#: breaks in the domestic abuse outcome series that a trend cannot see, with their source:
+#: (first financial year affected, what changed, where it is documented)
+SERIES_BREAKS: tuple[tuple[str, str, str], ...] = (
+    (
+        "2015/16",
+        "the domestic abuse flag became a mandatory return from April 2015 and settled in during the year",
+        "published figure ADR-DAflag-start (data/raw/published)",
+    ),
+    (
+        "2019/20",
+        "outcome 22 (diversionary, educational or intervention activity) in force from April 2019, voluntary until April 2021",
+        "data/reference/outcome_types.csv (outcome 22)",
+    ),
+    (
+        "2019/20",
+        "Greater Manchester left out of the ONS tables (data supply after an IT change)",
+        "docs/data_log.md, ONS source entry",
+    ),
+    (
+        "2022/23",
+        "Devon and Cornwall supplied no usable data after a records-system change (left out of the first ONS figures)",
+        "docs/data_log.md, ONS source entry",
+    ),
+)
+
+
+def series_breaks() -> pd.DataFrame:
+    """``SERIES_BREAKS`` as a table: financial_year, change, source."""
+    return pd.DataFrame(SERIES_BREAKS, columns=["financial_year", "change", "source"])

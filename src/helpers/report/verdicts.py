@@ -203,8 +203,14 @@ def movement_summary(result: MeasureResult) -> str:
         )
     else:
         shape = "Shape: too few years for a joinpoint fit"
+    constant = result.extras["national_constant_coverage"]
+    first, last = constant.iloc[0], constant.iloc[-1]
+    coverage = (
+        f"Over the {int(first['forces'])} forces with data in every year, the rate went from "
+        f"{pct(first['rate'], 2)} in {first['financial_year']} to {pct(last['rate'], 2)} in {last['financial_year']}."
+    )
     return (
-        f"Nationally: long-run {national_trend}. {shape}; {changes}. Forces whose long-run trend moved "
+        f"Nationally: long-run {national_trend}. {shape}; {changes}. {coverage} Forces whose long-run trend moved "
         f"toward {result.spec.benchmark} (Holm-corrected across forces): {int(counts.get('toward', 0))}; away from it: "
         f"{int(counts.get('away from', 0))}; no clear movement: {int(counts.get('no clear change', 0))}; too few data: "
         f"{int(counts.get('too few data', 0))}. Long-run trends that have levelled off in the recent segment: {levelled}."
@@ -276,12 +282,16 @@ def lens_sentence(comparison) -> str:
     """The open-data comparison (``open_data_lens.LensComparison``) in words."""
     fit = comparison.fit
     label = "Stalking and harassment"
+    rest = comparison.complement.dropna(subset=["rate_stalking", "rate_rest_of_violence"])
+    higher = int((rest["rate_stalking"] > rest["rate_rest_of_violence"]).sum())
     return (
         f"Across {fit['n']} forces in {comparison.year}, the stalking and harassment charge share changes by "
         f"{fit['slope']:+.2f} points per point of outcome 16 share (weighted r = {fit['r']:.2f}; an association between "
         f"forces). Outcome 14 is {pct(comparison.share(label, 'outcome 14'))} of stalking and harassment outcomes, outcome 16 "
         f"{pct(comparison.share(label, 'outcome 16'))}; for all violence against the person, which contains stalking and "
-        f"harassment, outcome 16 is {pct(comparison.share('All violence against the person', 'outcome 16'))}."
+        f"harassment, outcome 16 is {pct(comparison.share('All violence against the person', 'outcome 16'))}. "
+        f"Against violence against the person excluding stalking and harassment (so the groups do not overlap), the "
+        f"stalking and harassment outcome 16 share is higher in {higher} of {len(rest)} forces."
     )
 
 
@@ -303,3 +313,26 @@ def key_findings(mode, *results: MeasureResult) -> list[str]:
             lines.append(f"* {guidance_summary(result)}")
         lines.append(f"* {result.spec.label.capitalize()}: {movement_summary(result)}")
     return lines
+
+
+def breaks_sentence() -> str:
+    """The breaks in the series that trends cannot see (``outcomes.SERIES_BREAKS``)."""
+    from helpers.reference import outcomes
+
+    items = [f"{year}: {change}" for year, change, _ in outcomes.SERIES_BREAKS]
+    return "Breaks the trends cannot see: " + "; ".join(items) + "."
+
+
+def general_practice_sentence(practice) -> str:
+    """The DA rate against general practice (``general_practice.GeneralPractice``) in words, with
+    the leave-one-out range and the robust slope."""
+    fit, loo = practice.association, practice.leave_one_out
+    moved = loo.iloc[0]
+    return (
+        f"In {practice.year}, across {fit['n']} forces, the DA rate is {fit['slope']:+.2f} points per point of the "
+        f"violence without injury rate (95% interval {fit['slope_lower']:+.2f} to {fit['slope_upper']:+.2f}; "
+        f"weighted r = {fit['r']:.2f}). Leaving out one force at a time the slope ranges from {loo['slope'].min():+.2f} "
+        f"(without {moved['force_name']}) to {loo['slope'].max():+.2f}; a robust (Huber) fit gives "
+        f"{practice.robust_slope:+.2f}. Violence without injury contains domestic abuse crimes, so the two rates "
+        "overlap: this is an association between forces in one year, not a separation of domestic from other practice."
+    )
