@@ -12,6 +12,7 @@ import builtins
 import hashlib
 import json
 import os
+import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -810,8 +811,8 @@ def processed_fingerprint() -> str | None:
 def load_or_build(mode: DataMode, use_cache: bool = True, quiet: bool = False) -> dict:
     """The processed tables for ``mode``: loaded from ``data/processed/`` when they were made
     from the same inputs (same input fingerprint), otherwise built by the tidy stage and written
-    first. So any notebook run alone on a fresh clone has its data. Prints one line saying
-    which, unless ``quiet``."""
+    first. So any notebook run alone on a fresh clone has its data. Says on stderr when it built
+    them (so a notebook's compared outputs do not depend on it), unless ``quiet``."""
     fingerprint = input_fingerprint(mode)
     if processed_fingerprint() == fingerprint:
         try:
@@ -820,10 +821,11 @@ def load_or_build(mode: DataMode, use_cache: bool = True, quiet: bool = False) -
             pass
     result = build(mode, use_cache=use_cache)
     write_processed(result.tables, mode, result.fingerprint)
-    if not quiet:
+    if not quiet:  # on stderr: a notebook's outputs are the same whether it built the data or not
         print(
             f"tidy stage: processed data built from {len(result.read.log)} files "
-            f"into {config.relative(config.processed_dir())}/"
+            f"into {config.relative(config.processed_dir())}/",
+            file=sys.stderr,
         )
     return load_processed(mode.name)
 
