@@ -334,6 +334,27 @@ KNOWN_GAPS = pd.DataFrame(
 )
 
 
+#: what the suppression and status symbols of the ONS tables mean (ONS house style; a sheet's
+#: own notes may define more, e.g. "[u1]", which the reader keeps as markers)
+MARKER_MEANINGS = {
+    "(none)": "a number",
+    "[x]": "not available (force left out)",
+    "[u]": "low reliability",
+    "[c]": "confidential",
+    "[z]": "not applicable",
+    "(zero total: not supplied)": "a row of zeros: the force supplied nothing",
+}
+
+
+def marker_counts(ons: pd.DataFrame) -> pd.DataFrame:
+    """How many values of the ONS table carry each marker, with its meaning (``MARKER_MEANINGS``;
+    'see table notes' for a symbol defined only in the sheet)."""
+    counts = ons["marker"].fillna("(none)").value_counts().rename_axis("marker")
+    table = counts.reset_index(name="values")
+    table["meaning"] = table["marker"].map(MARKER_MEANINGS).fillna("see table notes")
+    return table
+
+
 def national_totals(da: pd.DataFrame) -> pd.DataFrame:
     """National sums per year over the forces present (count columns), with the number of forces."""
     present = da[~da["excluded"]]
