@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 
 import pytest
 from pypdf import PdfReader
@@ -45,7 +46,7 @@ def built(tmp_path_factory):
         mode = sources.resolve_mode("sample")
         da = tidy.load_or_build(mode, quiet=True)["da_outcomes_by_force"]
         measures = profile.measure_all(da)
-        paths = briefings.write_briefings(measures, da, mode, codes=CODES)
+        paths = briefings.write_briefings(measures, da, mode, codes=CODES, workers=1)
         yield {"mode": mode, "da": da, "measures": measures, "paths": paths}
 
 
@@ -128,3 +129,18 @@ def test_an_unknown_force_code_is_a_key_error(built, tmp_path):
         briefings.write_briefings(
             built["measures"], built["da"], built["mode"], tmp_path, codes=["E99"]
         )
+
+
+def test_every_page_fits_on_one_page(built):
+    """All 43 force pages and the national page fit at a readable size (no page runs off the
+    bottom, which would cut the closing banner)."""
+    da, measures, mode = built["da"], built["measures"], built["mode"]
+    pages = [briefings.national_blocks(measures, mode, "2000-01-01")]
+    for _, code in profile.force_options():
+        force = profile.build_profile(da, code, measures)
+        pages.append(briefings.force_blocks(force, mode, "2000-01-01"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sizes = [briefings._fit(blocks) for blocks in pages]
+    assert min(sizes) >= 6.5
+    assert all(blocks[-1].kind == "banner" for blocks in pages)

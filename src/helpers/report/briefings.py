@@ -3,8 +3,9 @@
 (``reports/briefings/england-and-wales.pdf``).
 
 Each page has the key numbers with their intervals in words, two charts (community resolutions;
-outcome 16 closures and charges), the verdicts as ``helpers.report.findings`` and
-``helpers.report.verdicts`` word them (never re-worded here), what the words mean (from
+outcome 16 closures and charges), the verdicts as ``helpers.report.verdicts`` and
+``helpers.report.findings`` word them (never re-worded here; each prefixed with the measure it is
+about), what the words mean (from
 ``helpers.report.glossary``), caveats, the sources, the date of the data and the data mode (with
 the synthetic banner at the top and bottom of the page and a watermark when the data are the
 synthetic sample).
@@ -18,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -291,11 +293,14 @@ def _height(block: Block, size: float) -> float:
 
 
 def _fit(blocks: list[Block]) -> float:
-    """The largest base font size at which the blocks fit on the page."""
+    """The largest base font size at which the blocks fit on the page (the smallest, with a
+    warning, when none does: the page would run off the bottom)."""
     room = A4[1] - 2 * MARGIN
     for size in SIZES:
         if sum(_height(b, size) for b in blocks) <= room:
             return size
+    title = next((b.text for b in blocks if b.kind == "title"), "a briefing")
+    warnings.warn(f"{title}: the text does not fit on one page at {SIZES[-1]} pt", stacklevel=2)
     return SIZES[-1]
 
 
@@ -504,7 +509,7 @@ def write_briefings(
     mode: DataMode,
     directory: Path | None = None,
     codes: list[str] | None = None,
-    workers: int | None = 1,
+    workers: int | None = None,
 ) -> list[Path]:
     """Write the one-page briefings and return their paths (the forces by name, then England
     and Wales).
@@ -540,8 +545,9 @@ def write_briefings(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.report.briefings [--data sample]``: write the 44 briefings and the
-    workbook from the processed data, printing how long each took."""
+    """``python -m helpers.report.briefings [--data sample]``: write the analyst's files from the
+    processed data (the glossary, the workbook and the 44 briefings), printing how long each
+    took."""
     import argparse
 
     from helpers.data import tidy
@@ -556,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     measures = profile.measure_all(da)
     print(f"[briefings] measures in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"[briefings] {config.relative(glossary.write_glossary())}", flush=True)
     step = time.perf_counter()
     path = workbook.write_workbook(measures, mode, da=da)
     print(f"[briefings] {config.relative(path)} in {time.perf_counter() - step:.1f} s", flush=True)
