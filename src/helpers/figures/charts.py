@@ -8,48 +8,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.figures.saving import attach_data
-from helpers.figures.theme import MIN_TICK_SIZE, OKABE_ITO, percent_axis, short_names
-
-#: offsets (points) tried in turn for a point label, until one overlaps no label placed before
-LABEL_OFFSETS = ((4, 3), (4, -9), (-4, 3), (-4, -9), (6, 10), (6, -14))
-
-
-def _place_labels(ax, points: list[tuple[float, float, str, bool]]) -> list:
-    """Label points without overlap: each label tries ``LABEL_OFFSETS`` in turn and is left out
-    when every offset would overlap a label already placed or leave the axes (window extents
-    from the renderer).
-    ``points``: (x, y, text, bold). Returns the annotations placed."""
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    placed, boxes = [], []
-    for x, y, text, bold in points:
-        # points in the right half try the offsets to their left first
-        right_half = ax.transData.transform((x, y))[0] > (frame.x0 + frame.x1) / 2
-        offsets = sorted(LABEL_OFFSETS, key=lambda o: (o[0] >= 0) == right_half)
-        for dx, dy in offsets:
-            note = ax.annotate(
-                text,
-                (x, y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha="left" if dx >= 0 else "right",
-                fontsize=7.5,
-                fontweight="bold" if bold else "normal",
-            )
-            box = note.get_window_extent(renderer)
-            within = (
-                box.x0 >= frame.x0
-                and box.x1 <= frame.x1
-                and box.y0 >= frame.y0
-                and box.y1 <= frame.y1
-            )
-            if within and not any(box.overlaps(other) for other in boxes):
-                placed.append(note)
-                boxes.append(box)
-                break
-            note.remove()
-    return placed
+from helpers.figures.theme import MIN_TICK_SIZE, OKABE_ITO, percent_axis, place_labels, short_names
 
 
 def _point_names(frame: pd.DataFrame, label: str, unit: str) -> pd.Series:
@@ -153,7 +112,7 @@ def scatter_with_fit(
     # freeze the view so that the labels' places (checked for overlap) do not move afterwards
     ax.set_xlim(ax.get_xlim())
     ax.set_ylim(ax.get_ylim())
-    placed = _place_labels(
+    placed = place_labels(
         ax,
         [
             (

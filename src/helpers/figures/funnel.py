@@ -14,6 +14,7 @@ from helpers.figures.theme import (
     POSITION_COLOURS,
     count_axis,
     percent_axis,
+    place_labels,
     short_names,
 )
 from helpers.reference import forces
@@ -102,18 +103,6 @@ def funnel_plot(
         linewidth=0.5,
         zorder=3,
     )
-    names = short_names()
-    for _, row in drawn.iterrows():
-        code = row.get(unit)
-        outside = row[position_column] in ("above", "below")
-        if outside or (highlight is not None and code == highlight):
-            ax.annotate(
-                names.get(code, str(code)),
-                (row[comparison.trials], row["rate"]),
-                textcoords="offset points",
-                xytext=(4, 3),
-                fontsize=7.5,
-            )
     if highlight is not None and highlight in set(drawn[unit]):
         row = drawn[drawn[unit] == highlight].iloc[0]
         ax.scatter(
@@ -168,6 +157,21 @@ def funnel_plot(
         )
     if own_figure:
         fig.subplots_adjust(left=0.08, right=0.66, bottom=0.2 if len(missing) else 0.12)
+    # labels last, on the final layout: forces outside the limits and the highlighted force,
+    # each placed inside the axes and clear of the others where possible
+    names = short_names()
+    labelled = drawn[
+        drawn[position_column].isin(["above", "below"])
+        | ((drawn[unit] == highlight) if highlight is not None else False)
+    ]
+    place_labels(
+        ax,
+        [
+            (row[comparison.trials], row["rate"], names.get(row[unit], str(row[unit])), False)
+            for _, row in labelled.iterrows()
+        ],
+        required=True,
+    )
     attach_data(fig, funnel_table(comparison, unit, label_level))
     return fig
 

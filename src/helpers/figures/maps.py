@@ -282,4 +282,5 @@ def coverage_heatmap(
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
     ax.set_title(title)
     fig.tight_layout()
+    attach_data(fig, coverage)
     return fig

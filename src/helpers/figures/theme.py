@@ -160,3 +160,64 @@ def isolated(values) -> np.ndarray:
     before = np.concatenate([[False], present[:-1]])
     after = np.concatenate([present[1:], [False]])
     return present & ~before & ~after
+
+
+#: offsets (points) tried in turn for a point label, until one overlaps no label placed before
+LABEL_OFFSETS = ((4, 3), (4, -9), (-4, 3), (-4, -9), (6, 10), (6, -14))
+
+
+def place_labels(ax, points, required: bool = False, fontsize: float = 7.5) -> list:
+    """Label points without overlap: each label tries ``LABEL_OFFSETS`` in turn (points in the
+    right half of the axes try the offsets to their left first) and takes the first that stays
+    inside the axes and overlaps no label placed before (window extents from the renderer).
+    When none does, the label is left out, or with ``required`` placed at the first offset that
+    stays inside the axes. ``points``: (x, y, text, bold) in data coordinates; the axes' limits
+    must be final. Returns the annotations placed."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed, boxes = [], []
+    for x, y, text, bold in points:
+        right_half = ax.transData.transform((x, y))[0] > (frame.x0 + frame.x1) / 2
+        offsets = sorted(LABEL_OFFSETS, key=lambda o: (o[0] >= 0) == right_half)
+        fallback = None
+        chosen = None
+        for dx, dy in offsets:
+            note = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="left" if dx >= 0 else "right",
+                fontsize=fontsize,
+                fontweight="bold" if bold else "normal",
+            )
+            box = note.get_window_extent(renderer)
+            within = (
+                box.x0 >= frame.x0
+                and box.x1 <= frame.x1
+                and box.y0 >= frame.y0
+                and box.y1 <= frame.y1
+            )
+            if within and not any(box.overlaps(other) for other in boxes):
+                chosen = (note, box)
+                break
+            if within and fallback is None:
+                fallback = (dx, dy)
+            note.remove()
+        if chosen is None and required:
+            dx, dy = fallback or offsets[0]
+            note = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="left" if dx >= 0 else "right",
+                fontsize=fontsize,
+                fontweight="bold" if bold else "normal",
+            )
+            chosen = (note, note.get_window_extent(renderer))
+        if chosen is not None:
+            placed.append(chosen[0])
+            boxes.append(chosen[1])
+    return placed
