@@ -83,3 +83,53 @@ def test_map_marks_missing_forces_and_trend_panel_has_43_panels():
     )
     panel = figures.trend_panel(frame, "force_code", "year", "rate", "lo", "hi")
     assert sum(ax.axison for ax in panel.axes) == 43
+
+
+def test_save_figure_without_data_writes_the_numbers_the_figure_drew(tmp_path):
+    values = pd.Series({"E23000001": 0.1, "W15000001": 0.2})
+    fig = figures.force_map(values)
+    figures.save_figure(fig, "map", None, "official", "nb", "s", directory=tmp_path)
+    saved = pd.read_csv(tmp_path / "map.csv").set_index("force_code")
+    assert len(saved) == 43
+    assert saved.loc["W15000001", "value"] == 0.2 and np.isnan(saved.loc["E23000002", "value"])
+    plt.close(fig)
+    with pytest.raises(ValueError, match="no drawn data"):
+        figures.save_figure(plt.figure(), "x", None, "official", "nb", "s", directory=tmp_path)
+
+
+def test_percent_labels_say_the_tick_value_exactly():
+    from helpers.figures.theme import ExactPercentFormatter
+
+    fig, ax = plt.subplots()
+    formatter = ExactPercentFormatter(0)
+    ax.yaxis.set_major_formatter(formatter)
+    formatter.set_locs([0, 0.025, 0.05, 0.075])
+    assert [formatter(v) for v in (0, 0.025, 0.05)] == ["0.0%", "2.5%", "5.0%"]
+    formatter.set_locs([0, 0.1, 0.2])
+    assert formatter(0.1) == "10%"
+    formatter.set_locs([0.0, 0.0125])
+    assert formatter(0.0125) == "1.25%"
+    plt.close(fig)
+
+
+def test_year_axis_keeps_missing_years():
+    from helpers.figures.theme import full_years, isolated, on_year_axis
+
+    starts, kind = full_years(["2013/14", "2016/17", "2014/15"])
+    assert (starts, kind) == ([2013, 2014, 2015, 2016], "financial")
+    frame = pd.DataFrame({"year": ["2013/14", "2014/15", "2016/17"], "v": [1.0, 2.0, 3.0]})
+    placed = on_year_axis(frame, "year", starts)
+    assert placed["_x"].tolist() == [2013, 2014, 2015, 2016]
+    assert placed["v"].isna().tolist() == [False, False, True, False]
+    assert isolated(placed["v"]).tolist() == [False, False, False, True]
+
+
+def test_tile_names_are_readable_short_names_broken_to_fit():
+    from helpers.figures.maps import _tile_name
+    from helpers.figures.theme import short_names
+
+    names = short_names()
+    assert names["W15000002"] == "Gwent" and names["E23000034"] == "City of London"
+    assert _tile_name("Northamptonshire") == "Northampton-\nshire"
+    assert _tile_name("Greater Manchester") == "Greater\nManchester"
+    assert _tile_name("Kent") == "Kent"

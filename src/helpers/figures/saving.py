@@ -18,8 +18,17 @@ from helpers.figures.theme import OKABE_ITO
 MANIFEST_COLUMNS = ["figure", "notebook", "section", "data_csv", "data_sha256", "data_mode"]
 
 
+#: gid of the two synthetic-sample marks (tests find them by it)
+WATERMARK_GID = "synthetic-watermark"
+BANNER_GID = "synthetic-banner"
+
+
 def _watermark(fig: Figure) -> None:
-    fig.text(
+    """The synthetic-sample marks: a faint diagonal watermark across the figure (deliberately over
+    the data, left out of the layout) and a banner line placed *above* everything else the figure
+    holds (titles, legends, notes), so that it never overlaps a title. Saving with
+    ``bbox_inches="tight"`` grows the image to include the banner."""
+    mark = fig.text(
         0.5,
         0.5,
         SYNTHETIC_BANNER.upper(),
@@ -31,17 +40,43 @@ def _watermark(fig: Figure) -> None:
         rotation=28,
         zorder=100,
         fontweight="bold",
+        gid=WATERMARK_GID,
     )
+    mark.set_in_layout(False)
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox(renderer)  # inches
+    height = fig.get_size_inches()[1]
+    top = float(box.y1) / height if box is not None else 1.0
+    centre = (float(box.x0 + box.x1) / 2 / fig.get_size_inches()[0]) if box is not None else 0.5
     fig.text(
-        0.5,
-        0.995,
+        centre,
+        top + 0.08 / height,
         f"{SYNTHETIC_BANNER} - illustrates the method only; no number here is a finding",
         fontsize=8,
         color=OKABE_ITO["vermillion"],
         ha="center",
-        va="top",
+        va="bottom",
         fontweight="bold",
+        gid=BANNER_GID,
     )
+
+
+def attach_data(fig: Figure, data: pd.DataFrame) -> Figure:
+    """Record on ``fig`` the table of the numbers it draws (one row per drawn value, tidy), for
+    ``drawn_data`` and ``save_figure(fig, name, None, ...)``. Returns ``fig``."""
+    fig._drawn_data = data.reset_index(drop=True)
+    return fig
+
+
+def drawn_data(fig: Figure) -> pd.DataFrame:
+    """The numbers a figure function of this package drew (tidy table), to save as the figure's
+    CSV: ``figures.save_figure(fig, name, figures.drawn_data(fig), mode, notebook, section)`` or
+    simply ``data=None``. Raises ValueError for a figure drawn elsewhere."""
+    data = getattr(fig, "_drawn_data", None)
+    if data is None:
+        raise ValueError("this figure carries no drawn data: pass the table of numbers drawn")
+    return data
 
 
 class SavedFigure(dict):
@@ -54,7 +89,7 @@ class SavedFigure(dict):
 def save_figure(
     fig: Figure,
     name: str,
-    data: pd.DataFrame,
+    data: pd.DataFrame | None,
     mode: DataMode | str,
     notebook: str,
     section: str,
@@ -62,6 +97,8 @@ def save_figure(
 ) -> SavedFigure:
     """Save a figure as ``NAME.png`` and ``NAME.svg`` with ``NAME.csv`` holding the exact numbers
     plotted, and record it in ``MANIFEST.csv`` (figure, notebook, section, data CSV and its sha256).
+    ``data=None`` saves the table the figure function recorded (``drawn_data``), which holds
+    exactly the numbers drawn.
 
     ``mode`` is the resolved data mode (or its name: 'sample', 'official', or 'published' for a
     figure drawn only from the transcribed published figures): for the synthetic sample the figure
@@ -73,6 +110,8 @@ def save_figure(
         raise ValueError(f"mode must be 'sample', 'official' or 'published', not {mode_name!r}")
     directory = Path(directory) if directory else config.figures_dir()
     directory.mkdir(parents=True, exist_ok=True)
+    if data is None:
+        data = drawn_data(fig)
     if mode_name == "sample":
         _watermark(fig)
     fig.savefig(directory / f"{name}.png", metadata={"Software": None}, bbox_inches="tight")

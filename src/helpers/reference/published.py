@@ -56,7 +56,9 @@ def figures(
         "source_url",
     ),
 ) -> pd.DataFrame:
-    """Selected figures in the given order, with the columns a cited table needs."""
+    """Selected figures in the given order (an id given twice is shown once), with the columns a
+    cited table needs."""
+    ids = list(dict.fromkeys(ids))
     table = published_figures().set_index("id", drop=False)
     missing = [i for i in ids if i not in table.index]
     if missing:
@@ -71,17 +73,35 @@ def topic(name: str) -> pd.DataFrame:
 
 
 #: the pre-2015 published counts of community resolutions in domestic abuse cases, with the
-#: coverage of each series (they must not be joined to each other or to the official series)
+#: coverage and what each counts (the series must not be joined to each other or to the
+#: official series; the 2014 study counts community resolutions *and* restorative justice)
+FOI_15_FORCES = "community resolutions: 15 forces, FOI (Labour, July 2014)"
 HISTORY_POINTS = (
-    ("LAB14-2009", 2009, "15 forces, FOI (Labour, July 2014)"),
-    ("LAB14-2013", 2013, "15 forces, FOI (Labour, July 2014)"),
-    ("WJM-2014-total", 2014, "45 forces, UK excl. Scotland (Westmarland et al. 2018)"),
+    ("LAB14-2009", 2009, FOI_15_FORCES),
+    ("LAB14-2013", 2013, FOI_15_FORCES),
+    (
+        "WJM-2014-total",
+        2014,
+        "community resolutions + restorative justice: 45 forces, UK excl. Scotland "
+        "(Westmarland et al. 2018)",
+    ),
 )
+#: implied values: (year, group, id of a published total, id of the published part subtracted)
+IMPLIED_POINTS = ((2012, FOI_15_FORCES, "LAB14-2012+2013", "LAB14-2013"),)
 
 
-def community_resolution_history() -> pd.DataFrame:
+def community_resolution_history(implied: bool = True) -> pd.DataFrame:
     """The published pre-2015 points (``HISTORY_POINTS``): id, year (calendar), count (cases),
-    coverage_group and source_url, from ``published_figures``."""
+    coverage_group (what is counted, where and by whom), source_url, ``derived`` (False) and
+    ``derivation`` (empty), from ``published_figures``.
+
+    With ``implied`` (default) it adds the 2012 count implied by the same FOI release: the
+    published 2012 and 2013 total (``LAB14-2012+2013``, 6,861) minus the published 2013 count
+    (``LAB14-2013``, 3,305) = 3,556, so 2012 was higher than 2013 and a line from 2009 to 2013
+    would hide that. That row has ``derived`` True, the id of the total it comes from, the
+    total's source URL and ``derivation`` in words. Nothing is estimated: it is subtraction of
+    two published figures of the same 15 forces. Rows are sorted by year.
+    """
     table = published_figures().set_index("id")
     rows = [
         {
@@ -90,7 +110,26 @@ def community_resolution_history() -> pd.DataFrame:
             "count": float(table.loc[figure_id, "value_numeric"]),
             "coverage_group": group,
             "source_url": table.loc[figure_id, "source_url"],
+            "derived": False,
+            "derivation": "",
         }
         for figure_id, year, group in HISTORY_POINTS
     ]
-    return pd.DataFrame(rows)
+    if implied:
+        for year, group, total_id, part_id in IMPLIED_POINTS:
+            total, part = figure(total_id), figure(part_id)
+            rows.append(
+                {
+                    "id": total_id,
+                    "year": year,
+                    "count": total - part,
+                    "coverage_group": group,
+                    "source_url": table.loc[total_id, "source_url"],
+                    "derived": True,
+                    "derivation": (
+                        f"{year}: published {total_id} ({total:,.0f}) minus {part_id} "
+                        f"({part:,.0f}) = {total - part:,.0f}"
+                    ),
+                }
+            )
+    return pd.DataFrame(rows).sort_values(["year", "id"], kind="stable").reset_index(drop=True)
