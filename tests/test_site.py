@@ -46,7 +46,11 @@ def test_analyst_notebook_drops_developer_text_and_keeps_the_data_mode():
             v4.new_code_cell(
                 "x = 1",
                 outputs=[
-                    v4.new_output("stream", name="stdout", text="DATA MODE: SYNTHETIC SAMPLE\n"),
+                    v4.new_output(
+                        "stream",
+                        name="stdout",
+                        text="DATA MODE: SYNTHETIC SAMPLE - not real data.\n",
+                    ),
                     v4.new_output(
                         "execute_result",
                         data={
@@ -61,7 +65,10 @@ def test_analyst_notebook_drops_developer_text_and_keeps_the_data_mode():
     )
     cleaned = site.analyst_notebook(notebook)
     outputs = cleaned.cells[1].outputs
-    assert [o.output_type for o in outputs] == ["stream", "display_data"]
+    assert [o.output_type for o in outputs] == ["display_data", "display_data"]
+    assert outputs[0].data["text/html"] == (
+        '<div class="banner synthetic">DATA MODE: SYNTHETIC SAMPLE - not real data.</div>'
+    )
     assert "RARE_THRESHOLD" not in cleaned.cells[0].source
     assert "a setting of this report (default 1%)" in cleaned.cells[0].source
     assert len(notebook.cells[1].outputs) == 3  # the original is not changed

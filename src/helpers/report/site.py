@@ -466,9 +466,23 @@ MARKDOWN_REWRITES = (
 )
 
 
+def _banner_output(text: str):
+    """The data-mode line a notebook prints, as the site's banner (an HTML output)."""
+    import nbformat
+
+    kind = "synthetic" if datamode.SYNTHETIC_BANNER in text else "official"
+    return nbformat.v4.new_output(
+        "display_data",
+        data={
+            "text/html": f'<div class="banner {kind}">{html.escape(text)}</div>',
+            "text/plain": text,
+        },
+    )
+
+
 def analyst_notebook(notebook):
     """A copy of an executed notebook node (``nbformat``) for analysts: code cells keep only their
-    outputs, outputs that are developer text (``DEVELOPER_OUTPUT``: saved-file checksums, widget
+    outputs, the printed data-mode line becomes the site's banner, outputs that are developer text (``DEVELOPER_OUTPUT``: saved-file checksums, widget
     hints) are dropped, and markdown is rewritten by ``MARKDOWN_REWRITES``."""
     notebook = copy.deepcopy(notebook)
     for cell in notebook.cells:
@@ -480,6 +494,11 @@ def analyst_notebook(notebook):
             continue
         kept = []
         for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("text", "").startswith(
+                "DATA MODE"
+            ):
+                kept.append(_banner_output(output["text"].strip()))
+                continue
             data = output.get("data", {})
             text = output.get("text", "") if output.get("output_type") == "stream" else ""
             plain_only = set(data) <= {"text/plain"}
