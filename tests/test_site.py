@@ -207,3 +207,14 @@ def test_analyst_reports_have_no_code_and_no_developer_text():
         assert "overflow-wrap:anywhere" in text
     full = (built.reports / "community-resolutions-report.html").read_text()
     assert "Each force against the national rate" in full  # the report's own words are kept
+
+
+def test_a_notebook_page_with_its_code_loads_nothing_from_a_network():
+    v4 = nbformat.v4
+    notebook = v4.new_notebook(
+        cells=[v4.new_markdown_cell("# Title"), v4.new_code_cell("total = 1 + 1")]
+    )
+    with_code = site.notebook_html(notebook, [{"href": "x.html", "text": "elsewhere"}])
+    assert "hl-ipython3" in with_code and '<a href="x.html">elsewhere</a>' in with_code
+    assert not REMOTE_LOAD.search(with_code)
+    assert "hl-ipython3" not in site.notebook_html(notebook, exclude_input=True)

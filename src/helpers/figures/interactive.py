@@ -376,7 +376,8 @@ def by_force_figure(
         shapes=shapes,
         annotations=annotations,
         hovermode="closest",
-        margin={"l": 170, "r": 20, "t": 150, "b": 60},
+        margin={"l": 170, "r": 20, "t": 150, "b": 40},
+        legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0, "font": {"size": 11}},
     )
     return {"data": traces, "layout": layout}
 

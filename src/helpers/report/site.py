@@ -513,35 +513,43 @@ def analyst_notebook(notebook):
     return notebook
 
 
+def notebook_html(notebook, links: list[dict] | None = None, exclude_input: bool = False) -> str:
+    """An executed notebook node as one HTML page in JupyterLab's look that loads nothing from a
+    network (no require.js, MathJax, Mermaid or widget manager: the template
+    ``report/templates/analyst_notebook``), with the site's navigation: Home and ``links``
+    ([{'href', 'text'}], relative to the page). ``exclude_input`` hides the code cells."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="analyst_notebook", extra_template_basedirs=[str(pages.TEMPLATES)]
+    )
+    exporter.exclude_input = exclude_input
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(notebook, resources={"site_links": links or []})
+    return body
+
+
 def write_analyst_reports(notebooks_dir: Path | None = None) -> list[Path]:
     """``reports/<short name>.html`` for each notebook of ``ANALYST_REPORTS`` executed into
     ``reports/notebooks/`` (skipped when it is not there): no code, no prompts, no developer text
     (``analyst_notebook``), no script from a network, with the site's navigation. Returns the
     pages written."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     source = notebooks_dir or config.reports_dir() / "notebooks"
-    exporter = HTMLExporter(
-        template_name="analyst_notebook", extra_template_basedirs=[str(pages.TEMPLATES)]
-    )
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
     written = []
     for stem, (short, _) in ANALYST_REPORTS.items():
         path = source / f"{stem}.ipynb"
         if not path.exists():
             continue
         notebook = analyst_notebook(nbformat.read(str(path), as_version=4))
-        interactive_page = short.removesuffix("-report")
         links = [
-            {"href": f"{interactive_page}.html", "text": "interactive charts"},
+            {"href": f"{short.removesuffix('-report')}.html", "text": "interactive charts"},
             {"href": f"notebooks/{stem}.html", "text": "the same report with its code"},
         ]
-        body, _ = exporter.from_notebook_node(notebook, resources={"site_links": links})
         target = config.reports_dir() / f"{short}.html"
-        target.write_text(body, encoding="utf-8")
+        target.write_text(notebook_html(notebook, links, exclude_input=True), encoding="utf-8")
         written.append(target)
     return written
 
