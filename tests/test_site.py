@@ -204,7 +204,7 @@ def test_analyst_reports_have_no_code_and_no_developer_text():
         assert "sha256" not in text and "RARE_THRESHOLD" not in text
         assert "DATA MODE" in text and '<a href="index.html">Home</a>' in text
         assert "<script src=" not in text
-        assert "overflow-wrap:anywhere" in text
+        assert "overflow-wrap:break-word" in text and "text-align:left !important" in text
     full = (built.reports / "community-resolutions-report.html").read_text()
     assert "Each force against the national rate" in full  # the report's own words are kept
 
