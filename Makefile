@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: help setup data sample processed reproduce profiles verify test unit notebooks refresh lint format lab bench lock clean distclean
+.PHONY: help setup data sample processed reproduce profiles screenshots verify test unit notebooks refresh lint format lab bench lock clean distclean
 
 help: ## list the verbs with what they do
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ reproduce: setup ## data + every numbered notebook -> reports/ (HTML, figures, m
 
 profiles: setup ## a profile page for each of the 43 forces -> reports/profiles/
 	$(BIN)/python -m helpers.report.profiles --data $(DATA)
+
+screenshots: setup ## screenshots of the index, a force page and a funnel page -> reports/screenshots/ (headless Chromium)
+	$(BIN)/python -m helpers.report.screenshots
 
 verify: setup ## compare reports/figures/MANIFEST.csv of this run with the committed one
 	$(BIN)/python -m helpers.figures.manifest verify

@@ -93,6 +93,9 @@ def test_profile_pages_index_and_links(data_dirs):
     page = (data_dirs["reports"] / "profiles" / "gwent.html").read_text()
     assert "Gwent" in page and "SYNTHETIC SAMPLE" in page and page.count("<img") == 3
     assert 'rel="prev"' in page and 'rel="next"' in page and 'href="index.html"' in page
+    assert 'href="../community-resolutions.html#force=gwent"' in page  # the national pages
+    assert 'href="../evidence-led-prosecution.html#force=gwent"' in page
+    assert "&#39;Segoe UI&#39;" not in page  # the stylesheet is not escaped
     for figure in ("trends", "outcome_mix", "funnel_community_resolution"):
         assert (data_dirs["reports"] / "profiles" / "figures" / "gwent" / f"{figure}.csv").exists()
     assert index.count("<tr>") == 44  # header + 43 forces

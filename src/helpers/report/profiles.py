@@ -150,6 +150,7 @@ def render_force(code: str) -> tuple[str, float]:
         "profile.html",
         profiles_dir() / page_name(code),
         name=force.force_name,
+        slug=forces.slug(code),
         year=force.year,
         year_note=force.year_note,
         title_suffix=mode.title_suffix(),
@@ -195,13 +196,19 @@ def render_all(
     workers: int | None = None,
     codes: list[str] | None = None,
     with_figures: bool = True,
+    da: pd.DataFrame | None = None,
+    measures: dict[str, MeasureResult] | None = None,
 ) -> Path:
     """Render the force pages (all 43, or ``codes``) and ``profiles/index.html`` (always all 43
-    forces); ``with_figures=False`` skips drawing the charts (for tests). Returns the index path."""
+    forces); ``with_figures=False`` skips drawing the charts (for tests). ``da`` (the processed DA
+    table) and ``measures`` (``profile.measure_all(da)``) are read or computed when not given.
+    Returns the index path."""
     matplotlib.use("Agg")
     figures.set_theme()
-    da = tidy.load_or_build(mode, quiet=True)["da_outcomes_by_force"]
-    measures = profile.measure_all(da)
+    if da is None:
+        da = tidy.load_or_build(mode, quiet=True)["da_outcomes_by_force"]
+    if measures is None:
+        measures = profile.measure_all(da)
     order = [code for _, code in profile.force_options()]
     _STATE.update(mode=mode, da=da, measures=measures, order=order, with_figures=with_figures)
     wanted = [code for code in order if codes is None or code in codes]

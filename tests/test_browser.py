@@ -1,0 +1,178 @@
+"""The site in a real browser: headless Chromium (Debian's ``chromium``) driven by Playwright for
+Python opens the index, a force page and the community resolution page from disk, as an analyst
+would, and checks that they render with no console error, that no request leaves the machine, that
+the charts are drawn, and that choosing a force, a year or a threshold changes what is shown.
+
+Skipped, saying why, when Playwright or Chromium is missing or cannot start.
+"""
+
+from __future__ import annotations
+
+import pytest
+from small_site import KENT, build
+
+from helpers.analysis import statistics
+from helpers.report import screenshots
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    try:
+        with screenshots.browser() as browser:
+            yield browser
+    except screenshots.BrowserUnavailable as error:
+        pytest.skip(f"browser test skipped: {error}")
+
+
+class Visit:
+    """A page opened from disk, recording console errors, page errors and every request."""
+
+    def __init__(self, browser, path):
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.goto(path.as_uri())
+        self.page.wait_for_load_state("load")
+
+    def check_clean(self):
+        assert self.errors == []
+        # every request is a file of the site on disk (data: URLs are made by the page itself)
+        outside = [url for url in self.requests if not url.startswith(("file://", "data:"))]
+        assert outside == []
+
+
+def test_index_lists_the_forces_and_the_search_filters_them(chromium):
+    site = build()
+    visit = Visit(chromium, site.reports / "index.html")
+    page = visit.page
+    rows = page.locator("table.forces tbody tr")
+    assert rows.count() == 43
+    assert page.locator("#force-count").inner_text() == "43 forces"
+    page.fill("#force-search", "york")
+    visible = [r.inner_text().split("\t")[0] for r in rows.all() if r.is_visible()]
+    assert visible == ["North Yorkshire", "South Yorkshire", "West Yorkshire"]
+    assert page.locator("#force-count").inner_text() == "3 forces"
+    page.fill("#force-search", "")
+    assert page.locator("#force-count").inner_text() == "43 forces"
+    visit.check_clean()
+
+
+def test_force_page_renders_with_its_charts(chromium):
+    site = build()
+    visit = Visit(chromium, site.reports / "profiles" / "kent.html")
+    page = visit.page
+    assert page.locator("h1").inner_text() == "Kent"
+    widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
+    assert len(widths) == 3 and all(w > 0 for w in widths)  # every chart loaded
+    assert page.locator('a[href="../community-resolutions.html#force=kent"]').count() == 1
+    visit.check_clean()
+
+
+def highlighted(page, chart: str) -> dict:
+    """The highlight trace (the last) of a chart as Plotly holds it, and how many points the
+    chart's SVG draws in it."""
+    return page.evaluate(
+        """id => { const div = document.getElementById(id); const last = div.data[div.data.length - 1];
+        const group = Array.from(div.querySelectorAll('.scatterlayer .trace'))
+            .find(g => g.__data__ && g.__data__[0].trace.index === div.data.length - 1);
+        const drawn = group ? group.querySelectorAll('.points path').length : 0;
+        return {x: last.x, y: last.y, text: last.hovertext, drawn: drawn}; }""",
+        chart,
+    )
+
+
+def test_community_resolution_page_responds_to_force_year_and_threshold(chromium):
+    site = build()
+    result = site.measures["community_resolution"]
+    visit = Visit(chromium, site.reports / "community-resolutions.html")
+    page = visit.page
+    page.wait_for_selector("#chart-community_resolution-funnel .main-svg")
+    for kind in ("funnel", "byforce", "trend"):
+        assert page.locator(f"#chart-community_resolution-{kind} .main-svg").count() >= 1
+    funnel = "chart-community_resolution-funnel"
+    # forces drawn on the funnel plot: one point per force with data in the latest year
+    latest = result.rates[result.rates["financial_year"] == result.year]
+    assert page.evaluate(
+        "id => document.getElementById(id).data.find(t => t.name === 'forces').x.length", funnel
+    ) == len(latest)
+    assert highlighted(page, funnel)["drawn"] == 0
+
+    # choosing a force rings it in every chart, at its own numbers
+    page.select_option("#force-select", KENT)
+    kent = result.verdict(KENT)
+    ring = highlighted(page, funnel)
+    assert ring["drawn"] == 1
+    assert ring["x"] == [kent["trials"]] and ring["y"][0] == pytest.approx(kent["rate"], abs=1e-6)
+    assert highlighted(page, "chart-community_resolution-byforce")["drawn"] == 1
+    trend = highlighted(page, "chart-community_resolution-trend")
+    assert len(trend["x"]) == (result.rates["force_code"] == KENT).sum()
+    assert page.locator("#force-link").get_attribute("href") == "profiles/kent.html"
+    assert page.locator("#table-community_resolution tr.chosen").count() == 1
+
+    # hovering over the ringed force shows its name, rate, interval and counts
+    page.locator(f"#{funnel}").scroll_into_view_if_needed()
+    x, y = page.evaluate(
+        """id => { const div = document.getElementById(id);
+        const group = Array.from(div.querySelectorAll('.scatterlayer .trace'))
+            .find(g => g.__data__ && g.__data__[0].trace.index === div.data.length - 1);
+        const box = group.querySelector('.points path').getBoundingClientRect();
+        return [box.x + box.width / 2, box.y + box.height / 2]; }""",
+        funnel,
+    )
+    page.mouse.move(x - 20, y - 20)
+    page.mouse.move(x, y, steps=5)
+    page.wait_for_selector(f"#{funnel} .hoverlayer .hovertext")
+    hover = page.locator(f"#{funnel} .hoverlayer .hovertext").first.text_content()
+    assert "Kent" in hover and f"{100 * kent['rate']:.2f}%" in hover and "95% interval" in hover
+    assert f"{kent['successes']:,.0f} of {kent['trials']:,.0f} outcomes assigned" in hover
+
+    # the threshold slider: at the default, the guidance verdict's forces; at 3%, fewer
+    count = page.locator("#threshold-count")
+    above = result.forces_with("guidance", "above the threshold")
+    assert count.inner_text() == (
+        f"In {result.year}, {len(above)} of the {len(latest)} forces with data were above the 1.0% threshold."
+    )
+    page.eval_on_selector(
+        "#threshold-slider",
+        "el => { el.value = el.max; el.dispatchEvent(new Event('input')); }",
+    )
+    tested = statistics.threshold_test(latest["successes"], latest["trials"], 0.03)
+    assert count.inner_text().startswith(
+        f"In {result.year}, {int(tested['above_threshold'].sum())} of the {len(latest)}"
+    )
+    assert "3.0%" in page.locator("#threshold-value").inner_text()
+    line = page.evaluate(
+        "() => document.getElementById('chart-community_resolution-byforce').layout.shapes"
+        ".find(s => s.name === 'threshold').x0"
+    )
+    assert line == pytest.approx(0.03)
+
+    # another year: the charts and the summary change, the chosen force stays ringed
+    year = sorted(set(result.rates["financial_year"]))[0]
+    page.select_option("#year-select", year)
+    rows = result.rates[(result.rates["financial_year"] == year)]
+    assert page.evaluate(
+        "id => document.getElementById(id).data.find(t => t.name === 'forces').x.length", funnel
+    ) == len(rows)
+    assert page.locator("#summary-community_resolution").inner_text().startswith(f"In {year},")
+    kent_then = rows.set_index("force_code").loc[KENT]
+    assert highlighted(page, funnel)["x"] == [kent_then["trials"]]
+    assert year in page.evaluate("id => document.getElementById(id).layout.title.text", funnel)
+    visit.check_clean()
+
+
+def test_a_force_named_in_the_address_is_chosen(chromium):
+    site = build()
+    page = chromium.new_page()
+    page.goto((site.reports / "evidence-led-prosecution.html").as_uri() + "#force=kent")
+    page.wait_for_selector("#chart-outcome16-funnel .main-svg")
+    assert page.locator("#force-select").input_value() == KENT
+    assert highlighted(page, "chart-charge-funnel")["drawn"] == 1
