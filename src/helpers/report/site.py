@@ -559,6 +559,24 @@ def write_analyst_reports(notebooks_dir: Path | None = None) -> list[Path]:
 # ------------------------------------------------------------------------------------------
 
 
+def downloads(
+    mode: datamode.DataMode,
+    measures: dict,
+    da,
+    workers: int | None = None,
+    codes: list[str] | None = None,
+) -> None:
+    """What an analyst can take away without Python: the workbook (``WORKBOOK``), the one-page
+    briefings (``BRIEFINGS``: the 43 forces, or ``codes``, and England and Wales) and the
+    glossary (``GLOSSARY``)."""
+    from helpers.report import briefings, glossary, workbook
+
+    reports = config.reports_dir()
+    workbook.write_workbook(measures, mode, reports / WORKBOOK, da=da)
+    briefings.write_briefings(measures, da, mode, reports / BRIEFINGS, codes=codes, workers=workers)
+    glossary.write_glossary(reports / GLOSSARY)
+
+
 def build_site(
     mode: datamode.DataMode,
     notebooks: list[tuple[str, str]],
@@ -592,10 +610,11 @@ def build_site(
         flush=True,
     )
 
-    # --- downloads written by other modules (the lead calls them here) -------------------------
-    # workbook.write_workbook(measures, mode, config.reports_dir() / WORKBOOK)
-    # briefings.write_briefings(...)  -> config.reports_dir() / BRIEFINGS
-    # glossary.write_glossary(config.reports_dir() / GLOSSARY)
-    # --------------------------------------------------------------------------------------------
+    step = time.perf_counter()
+    downloads(mode, measures, da, workers=workers, codes=codes)
+    print(
+        f"[site] workbook, briefings and glossary written in {time.perf_counter() - step:.1f} s",
+        flush=True,
+    )
 
     return write_index(mode, notebooks, time.perf_counter() - started, requested, measures)
