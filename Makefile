@@ -19,7 +19,9 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 help: ## list the verbs with what they do
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  variables: DATA=auto|official|sample (default auto), DA_DATA_MIRROR=<folder or URL>"
+	@echo "  variables: DATA=auto|official|sample (default auto), DA_DATA_MIRROR=<folder or URL>,"
+	@echo "             FORCE=1 (reproduce: re-execute everything), JOBS=N (notebooks at a time; default: cores),"
+	@echo "             BENCH_ARGS=--real-size|--sequential (bench: the real-size reader replica; one notebook at a time)"
 
 setup: $(STAMP) ## create .venv if missing, install the pinned lock, register the Jupyter kernel
 
@@ -40,8 +42,8 @@ sample: setup ## regenerate the synthetic sample in data/sample (not real data)
 processed: setup ## the tidy stage: raw files -> validated -> data/processed/ (skipped when inputs are unchanged)
 	$(BIN)/python -m helpers.data.tidy --data $(DATA)
 
-reproduce: setup ## data + every numbered notebook -> reports/ (HTML, figures, manifest, index)
-	$(BIN)/python -m helpers.report.reproduce --data $(DATA)
+reproduce: setup ## data + every notebook (side by side) + force pages -> reports/; reuses what did not change
+	$(BIN)/python -m helpers.report.reproduce --data $(DATA) $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
 
 profiles: setup ## a profile page for each of the 43 forces -> reports/profiles/
 	$(BIN)/python -m helpers.report.profiles --data $(DATA)
@@ -75,8 +77,8 @@ format: setup ## apply ruff formatting
 lab: setup ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 
-bench: setup ## reader benchmark on a real-size replica -> benchmarks/RESULTS.md (minutes)
-	$(BIN)/python benchmarks/bench_readers.py
+bench: setup ## time reader, tidy stage, analysis, force pages, notebooks, reproduce cold and warm -> benchmarks/RESULTS.md (minutes)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 lock: ## rebuild requirements-lock.txt from requirements.txt in a scratch venv
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
@@ -86,7 +88,7 @@ lock: ## rebuild requirements-lock.txt from requirements.txt in a scratch venv
 	rm -rf .lockvenv
 
 clean: ## remove caches and generated outputs (keeps .venv, data/raw and the sample)
-	rm -rf data/cache .pytest_cache .ruff_cache .hypothesis reports/notebooks reports/profiles reports/index.html
+	rm -rf data/cache .pytest_cache .ruff_cache .hypothesis reports/notebooks reports/profiles reports/index.html reports/.reproduce-state.json reports/.staging
 	find data/processed -mindepth 1 ! -name README.md -delete 2>/dev/null || true
 	find reports/figures -mindepth 1 ! -name MANIFEST.csv -delete 2>/dev/null || true
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -11,8 +11,9 @@ the project reader warm (parquet cache). Prints the times and ratios and writes 
 small replicas (a few forces and offence codes) in benchmarks/_replica/tiny/ to check the code
 path in seconds; it writes no RESULTS.md.
 
-Run: make bench (or python benchmarks/bench_readers.py [--all-years] [--tiny]). Targets on a
-2-core machine: cold <= 15 s and at least 4x faster than openpyxl; warm <= 1 s.
+Run: ``make bench BENCH_ARGS=--real-size`` (or python benchmarks/bench_readers.py [--all-years]
+[--tiny]). Targets on a 2-core machine: cold <= 15 s and at least 4x faster than openpyxl; warm
+<= 1 s. It rewrites the reader section of RESULTS.md only (``write_section``).
 """
 
 from __future__ import annotations
@@ -98,6 +99,29 @@ def build_replica(
                     )
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
+
+
+INTRO = """# Benchmarks
+
+Written by `make bench` (`benchmarks/bench.py`: the pipeline on the synthetic sample, minutes) and
+`make bench BENCH_ARGS=--real-size` (also `benchmarks/bench_readers.py`: the reader on a
+real-size replica). Each section carries its date and the machine it ran on; the sections between
+the `bench:` markers are rewritten by the scripts, the rest is written by hand.
+"""
+
+
+def write_section(name: str, text: str) -> None:
+    """Put ``text`` between the ``<!-- bench:NAME -->`` markers of RESULTS.md (appended, with
+    the markers, when they are not there yet); the rest of the file is kept."""
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    current = RESULTS.read_text() if RESULTS.exists() else INTRO
+    block = f"{start}\n{text.rstrip()}\n{end}"
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        current = before + block + rest.split(end, 1)[1]
+    else:
+        current = current.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(current)
 
 
 def timed(function):
@@ -198,9 +222,9 @@ def main(argv: list[str] | None = None) -> None:
         ("warm <= 1 s", warm_s <= 1),
     ]
     text = (
-        f"""# Reader benchmark
+        f"""## Reader on a real-size replica (`make bench BENCH_ARGS=--real-size`)
 
-Measured by `benchmarks/bench_readers.py` (`make bench`) on {dt.date.today().isoformat()}: {os.cpu_count()} cores,
+Measured by `benchmarks/bench_readers.py` on {dt.date.today().isoformat()}: {os.cpu_count()} cores,
 Python {platform.python_version()}, {platform.machine()}. One run, times in seconds (wall clock).
 
 Replica: `{REPLICA.name}` (built by the script, not committed), the official layout with
@@ -234,7 +258,7 @@ maps force names to codes, checks duplicates and validates the schema, so the co
 the baseline.
 """
     )
-    RESULTS.write_text(text)
+    write_section("readers", text)
     print(text)
 
 

@@ -3,11 +3,25 @@
 1. Data: with DATA=auto or official, run ``helpers.data.fetch`` (mirror first, then the official URLs).
    DATA=auto falls back to the shipped synthetic sample when the official files cannot be had and
    says so; DATA=official stops with the offline message; DATA=sample skips fetching.
-2. Execute every numbered notebook with papermill into ``reports/notebooks/`` (the sources in
-   ``notebooks/`` are not modified), passing the resolved data mode, and export each to HTML.
-3. Render the 43 force pages in-process (``helpers.report.profiles``) into ``reports/profiles/``.
-4. Write ``reports/index.html``: data mode, force pages, notebooks, figures with their CSVs,
-   processed tables, the source files with checksums, package versions and the run time.
+2. The tidy stage (``helpers.data.tidy``): raw files -> ``data/processed/``, skipped when the
+   processed data were made from the same input files (``mode.json`` "inputs").
+3. Every numbered notebook executed with papermill into ``reports/notebooks/`` (the sources in
+   ``notebooks/`` are not modified), passing the requested data mode, and exported to HTML. The
+   notebooks are independent once the processed data exist, so they run side by side, as many
+   at a time as there are cores (``--jobs``), each in its own process and kernel. Each kernel
+   writes its figures (and notebook 01 its processed tables) into a private staging folder; they
+   are moved into place, and the figure manifest merged, once every notebook has finished, so
+   two notebooks never write the same file at the same time.
+4. The 43 force pages rendered in-process (``helpers.report.profiles``) into ``reports/profiles/``.
+5. ``reports/index.html`` (``helpers.report.site``): data mode, force pages, notebooks, figures
+   with their CSVs, processed tables, source files with checksums, package versions, run time.
+
+Outputs are keyed by their inputs. A notebook is not executed again when its source, the
+processed data fingerprint, the code of the ``helpers`` package and the shipped reference data,
+the installed packages, the data mode and the parameters are all unchanged and its outputs
+(executed notebook, HTML, figures with their manifest rows) are still there; the force pages
+likewise. The keys are kept in ``reports/.reproduce-state.json``; ``--force`` ignores them. The
+run says for every step whether it was executed or reused, and why, with its time.
 
 The data mode is announced at the start and at the end, on the index page and on every figure.
 """
@@ -15,18 +29,150 @@ The data mode is announced at the start and at the end, on the index page and on
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
+import importlib.metadata
 import json
+import multiprocessing
+import os
+import platform
+import shutil
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from helpers.core import config, datamode
 from helpers.data import sources
 
+#: where the keys of the last run's outputs are kept (inside the reports folder)
+STATE_NAME = ".reproduce-state.json"
+#: bump when the meaning of the state file changes (an older state is then ignored)
+STATE_VERSION = 1
+#: shipped, versioned inputs that notebooks and pages read besides ``src/helpers``
+SHIPPED = (
+    "data/reference",
+    "data/raw/published",
+    "data/raw/SOURCES.lock",
+    "data/processed/README.md",
+)
+#: why an output was not reused: the key part that changed -> words
+CHANGED = {
+    "notebook": "the notebook changed",
+    "processed": "the processed data changed",
+    "code": "the helpers package changed",
+    "shipped": "the shipped reference data changed",
+    "environment": "the installed packages changed",
+    "mode": "the data mode changed",
+    "parameters": "the parameters changed",
+}
+
+
+class NotebookFailed(RuntimeError):
+    """One or more notebooks raised an error; the message names each with its error."""
+
+
+# ------------------------------------------------------------------------------------------
+# what the outputs depend on
+# ------------------------------------------------------------------------------------------
+
 
 def numbered_notebooks() -> list[Path]:
     """notebooks/NN_*.ipynb in order."""
     return sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _hash_tree(paths: list[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """sha256 over the path and content of every file of the ``helpers`` package (modules,
+    templates, data files; not ``__pycache__``)."""
+    package = config.PROJECT_ROOT / "src" / "helpers"
+    files = [
+        p
+        for p in package.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    ]
+    return _hash_tree(files, package)
+
+
+def shipped_fingerprint() -> str:
+    """sha256 over the shipped reference data (``SHIPPED``: lookups, transcribed published
+    figures, the source lock, the data dictionary)."""
+    files = []
+    for name in SHIPPED:
+        path = config.PROJECT_ROOT / name
+        files += [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+    return _hash_tree([p for p in files if p.exists()], config.PROJECT_ROOT)
+
+
+def environment_fingerprint() -> str:
+    """sha256 over the Python version and the name and version of every installed package."""
+    installed = sorted(
+        f"{d.metadata['Name']}=={d.version}".lower()
+        for d in importlib.metadata.distributions()
+        if d.metadata["Name"]
+    )
+    return hashlib.sha256("\n".join([platform.python_version(), *installed]).encode()).hexdigest()
+
+
+def key_parts(
+    common: dict[str, str], notebook: Path | None = None, parameters: dict | None = None
+) -> dict[str, str]:
+    """The key of one output: ``common`` (processed, code, shipped, environment, mode) plus, for
+    a notebook, the sha256 of its source and its parameters."""
+    parts = dict(common)
+    if notebook is not None:
+        parts["notebook"] = hashlib.sha256(notebook.read_bytes()).hexdigest()
+        parts["parameters"] = json.dumps(parameters or {}, sort_keys=True)
+    return parts
+
+
+def why_not_reused(previous: dict | None, parts: dict[str, str], missing: list[str]) -> str:
+    """'' when the output can be reused, else the reason in words."""
+    if not previous:
+        return "no previous run recorded"
+    changed = [CHANGED.get(k, k) for k in parts if previous.get("parts", {}).get(k) != parts[k]]
+    if changed:
+        return ", ".join(changed)
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        return f"outputs missing ({missing[0]}{more})"
+    return ""
+
+
+def state_path() -> Path:
+    """``reports/.reproduce-state.json``."""
+    return config.reports_dir() / STATE_NAME
+
+
+def load_state() -> dict:
+    """The keys recorded by the last run ({} when none, unreadable or of another version)."""
+    try:
+        state = json.loads(state_path().read_text())
+    except (OSError, ValueError):
+        return {}
+    return state if state.get("version") == STATE_VERSION else {}
+
+
+def save_state(state: dict) -> None:
+    path = state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state["version"] = STATE_VERSION
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
+    os.replace(temporary, path)
+
+
+# ------------------------------------------------------------------------------------------
+# data
+# ------------------------------------------------------------------------------------------
 
 
 def resolve_data(requested: str, fetch_first: bool = True) -> datamode.DataMode:
@@ -54,7 +200,75 @@ def resolve_data(requested: str, fetch_first: bool = True) -> datamode.DataMode:
     return sources.resolve_mode(requested)
 
 
+def tidy_stage(mode: datamode.DataMode) -> tuple[str, str]:
+    """Make ``data/processed/`` for ``mode`` unless it was made from the same inputs; returns
+    (fingerprint of the inputs, 'reused' or 'built')."""
+    from helpers.data import tidy
+
+    fingerprint = tidy.input_fingerprint(mode)
+    present = all(
+        (config.processed_dir() / f"{name}.parquet").exists() for name in tidy.PROCESSED_TABLES
+    )
+    if present and tidy.processed_fingerprint() == fingerprint:
+        try:
+            tidy.load_processed(mode.name)  # same mode, every table readable
+            return fingerprint, "reused"
+        except tidy.ProcessedDataMissing:
+            pass
+    result = tidy.build(mode)
+    tidy.write_processed(result.tables, mode, result.fingerprint)
+    return result.fingerprint, "built"
+
+
+# ------------------------------------------------------------------------------------------
+# notebooks
+# ------------------------------------------------------------------------------------------
+
+
+def _ipc_fits() -> bool:
+    """Whether kernel sockets as files in the Jupyter runtime folder stay under the 107-byte
+    limit of a Unix socket path (kernel-<uuid>-ipc-<n>)."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    return (
+        os.name == "posix" and len(jupyter_runtime_dir()) + len("/kernel-123456789012-ipc-5") < 100
+    )
+
+
+def kernel_options() -> dict:
+    """papermill/nbclient options for a quiet kernel start: the kernel talks to us over local
+    socket files (IPC transport) instead of TCP, so ipykernel has no 'running over TCP without
+    encryption' warning to give (and nothing crosses the network stack). Where the socket paths
+    would be too long, TCP is kept and the kernel's own log shows errors only."""
+    if not _ipc_fits():
+        return {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        """A kernel manager whose kernels listen on local socket files (IPC transport), each
+        kernel on its own files in the Jupyter runtime folder (jupyter_client's default,
+        ``kernel-ipc-N`` in the working folder, would be shared by kernels started at once)."""
+
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return str(runtime / f"kernel-{uuid.uuid4().hex[:12]}-ipc")
+
+    return {"kernel_manager_class": IPCKernelManager}
+
+
 def execute(notebook: Path, output: Path, parameters: dict, log_output: bool = False) -> None:
+    """Execute ``notebook`` with papermill into ``output`` (``notebooks/`` as working folder).
+    Raises papermill's PapermillExecutionError (with the failing cell's traceback) on an error."""
     import papermill
 
     papermill.execute_notebook(
@@ -65,10 +279,12 @@ def execute(notebook: Path, output: Path, parameters: dict, log_output: bool = F
         progress_bar=False,
         log_output=log_output,
         cwd=str(config.NOTEBOOKS_DIR),
+        **kernel_options(),
     )
 
 
 def to_html(notebook: Path, output: Path, exclude_input: bool = False) -> None:
+    """Export an executed notebook to HTML (JupyterLab template, no prompts)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -80,35 +296,340 @@ def to_html(notebook: Path, output: Path, exclude_input: bool = False) -> None:
     output.write_text(body, encoding="utf-8")
 
 
-def reproduce(requested: str = "auto", fetch_first: bool = True) -> Path:
-    """Run the whole collection; returns the index page path."""
+def title_of(notebook: Path) -> str:
+    """The first line of the notebook's first cell, without the heading marks."""
+    first = json.loads(notebook.read_text())["cells"][0]["source"]
+    return "".join(first).splitlines()[0].lstrip("# ").strip()
+
+
+def writes_processed(notebook: Path) -> bool:
+    """Whether the notebook writes ``data/processed/`` (calls ``tidy.write_processed``)."""
+    return "write_processed(" in notebook.read_text()
+
+
+def _run_one(task: dict) -> dict:
+    """In a worker process: point the kernel at the task's staging folders, execute the notebook
+    and export it. Returns the stem, the seconds taken and the error text (None when it ran)."""
+    os.environ.update(task["env"])
+    started = time.perf_counter()
+    output = Path(task["output"])
+    error = None
+    try:
+        execute(Path(task["notebook"]), output, task["parameters"])
+    except Exception as exc:  # reported by the parent with the notebook's name
+        error = f"{type(exc).__name__}: {exc}"
+    if output.exists():
+        try:
+            to_html(output, output.with_suffix(".html"))
+        except Exception as exc:
+            error = error or f"HTML export failed: {type(exc).__name__}: {exc}"
+    return {"stem": task["stem"], "seconds": time.perf_counter() - started, "error": error}
+
+
+def _read_manifest(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write_manifest(rows: list[dict[str, str]], path: Path) -> None:
+    from helpers.figures.saving import MANIFEST_COLUMNS
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in sorted(rows, key=lambda r: r["figure"]):
+            writer.writerow({c: row.get(c, "") for c in MANIFEST_COLUMNS})
+
+
+def _merge_staged(stem: str, staging: Path) -> list[dict[str, str]]:
+    """Move what one notebook wrote into its staging folder into place: the reports files
+    (figures merged into the manifest, replacing the notebook's earlier rows) and, when it wrote
+    them, the processed tables. Returns the notebook's manifest rows."""
+    reports = config.reports_dir()
+    staged_reports = staging / "reports"
+    rows = _read_manifest(staged_reports / "figures" / "MANIFEST.csv")
+    for path in sorted(staged_reports.rglob("*")) if staged_reports.exists() else []:
+        if path.is_file() and path != staged_reports / "figures" / "MANIFEST.csv":
+            target = reports / path.relative_to(staged_reports)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    manifest = config.figures_dir() / "MANIFEST.csv"
+    produced = {r["figure"] for r in rows}
+    kept = [
+        r
+        for r in _read_manifest(manifest)
+        if r["figure"] not in produced and r.get("notebook") != stem
+    ]
+    if rows or len(kept) != len(_read_manifest(manifest)):
+        _write_manifest(kept + rows, manifest)
+    staged_processed = staging / "processed"
+    if staged_processed.exists():
+        config.processed_dir().mkdir(parents=True, exist_ok=True)
+        for path in sorted(staged_processed.iterdir()):
+            if path.is_file():
+                os.replace(path, config.processed_dir() / path.name)
+    return rows
+
+
+def _outputs_missing(stem: str, record: dict) -> list[str]:
+    """Which of a notebook's recorded outputs are gone (or no longer in the manifest)."""
+    reports = config.reports_dir()
+    wanted = [reports / "notebooks" / f"{stem}.ipynb", reports / "notebooks" / f"{stem}.html"]
+    manifest = {r["figure"]: r for r in _read_manifest(config.figures_dir() / "MANIFEST.csv")}
+    missing = [config.relative(p) for p in wanted if not p.exists()]
+    for row in record.get("figures", []):
+        if manifest.get(row["figure"]) != row:
+            missing.append(f"manifest row {row['figure']}")
+        for suffix in (".png", ".svg", ".csv"):
+            path = config.figures_dir() / f"{row['figure']}{suffix}"
+            if not path.exists():
+                missing.append(config.relative(path))
+    return missing
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def run_notebooks(
+    notebooks: list[Path],
+    parameters: dict,
+    common: dict[str, str],
+    state: dict,
+    jobs: int | None = None,
+    force: bool = False,
+) -> list[dict]:
+    """Execute the notebooks whose key changed (all with ``force``), ``jobs`` at a time (default:
+    the number of cores), longest first by the last recorded times; record each in
+    ``state['notebooks']``. Returns one step per notebook: stem, title, status ('executed' or
+    'reused'), reason, seconds. Raises NotebookFailed, after the others have finished, naming
+    every notebook that raised an error (its partial output is in reports/notebooks/)."""
+    records = state.setdefault("notebooks", {})
+    out = config.reports_dir() / "notebooks"
+    out.mkdir(parents=True, exist_ok=True)
+    steps, tasks = {}, []
+    for notebook in notebooks:
+        stem = notebook.stem
+        parts = key_parts(common, notebook, parameters)
+        previous = records.get(stem)
+        missing = _outputs_missing(stem, previous) if previous else []
+        reason = "--force" if force else why_not_reused(previous, parts, missing)
+        steps[stem] = {"stem": stem, "title": title_of(notebook), "reason": reason}
+        if not reason:
+            steps[stem].update(status="reused", seconds=0.0)
+            print(
+                f"[reproduce] {notebook.name}: reused (notebook, data, code, packages and "
+                "parameters unchanged; outputs present)",
+                flush=True,
+            )
+            continue
+        staging = config.reports_dir() / ".staging" / stem
+        shutil.rmtree(staging, ignore_errors=True)
+        env = {"DA_REPORTS_DIR": str(staging / "reports")}
+        if writes_processed(notebook):
+            env["DA_PROCESSED_DIR"] = str(staging / "processed")
+        tasks.append(
+            {
+                "stem": stem,
+                "notebook": str(notebook),
+                "output": str(out / notebook.name),
+                "parameters": parameters,
+                "env": env,
+                "parts": parts,
+                "staging": staging,
+                "order": (previous or {}).get("seconds", notebook.stat().st_size / 1e5),
+            }
+        )
+    tasks.sort(key=lambda t: -t["order"])
+    jobs = max(1, min(jobs or default_jobs(), len(tasks) or 1))
+    if tasks:
+        print(
+            f"[reproduce] executing {len(tasks)} notebook(s), {jobs} at a time: "
+            + ", ".join(t["stem"] for t in tasks),
+            flush=True,
+        )
+    failures = []
+    results = []
+    if tasks:
+        # a fresh process per notebook (spawned, not forked: the parent holds threads)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context, max_tasks_per_child=1) as pool:
+            futures = {
+                pool.submit(_run_one, {k: t[k] for k in t if k not in ("parts", "staging")}): t
+                for t in tasks
+            }
+            for future in as_completed(futures):
+                task, result = futures[future], future.result()
+                results.append((task, result))
+                word = "FAILED" if result["error"] else "executed and exported"
+                print(
+                    f"[reproduce] {task['stem']}.ipynb: {word} in {result['seconds']:.1f} s "
+                    f"({steps[task['stem']]['reason']})",
+                    flush=True,
+                )
+                if result["error"]:
+                    failures.append(f"{task['stem']}: {result['error']}")
+    # every kernel has finished: move the staged outputs into place, one notebook at a time
+    for task, result in sorted(results, key=lambda pair: pair[0]["stem"]):
+        stem = task["stem"]
+        if result["error"]:
+            shutil.rmtree(task["staging"], ignore_errors=True)
+            records.pop(stem, None)
+            steps[stem].update(status="failed", seconds=result["seconds"])
+            continue
+        rows = _merge_staged(stem, task["staging"])
+        shutil.rmtree(task["staging"], ignore_errors=True)
+        records[stem] = {"parts": task["parts"], "seconds": result["seconds"], "figures": rows}
+        steps[stem].update(status="executed", seconds=result["seconds"])
+    staging_root = config.reports_dir() / ".staging"
+    if staging_root.exists() and not any(staging_root.iterdir()):
+        staging_root.rmdir()
+    if failures:
+        raise NotebookFailed(
+            "notebook(s) failed (the executed copies with the error are in "
+            f"{config.relative(out)}/):\n" + "\n\n".join(failures)
+        )
+    return [steps[n.stem] for n in notebooks]
+
+
+# ------------------------------------------------------------------------------------------
+# the site
+# ------------------------------------------------------------------------------------------
+
+
+def _site_outputs() -> list[str]:
+    directory = config.reports_dir() / "profiles"
+    if not directory.exists():
+        return []
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file())
+
+
+def site_stage(
+    mode: datamode.DataMode,
+    notebooks: list[tuple[str, str]],
+    started: float,
+    requested: str,
+    common: dict[str, str],
+    state: dict,
+    force: bool = False,
+) -> tuple[Path, dict]:
+    """The force pages (re-rendered only when their key changed) and the index page (always
+    rewritten: it shows this run's time). Returns (index path, step)."""
+    from helpers.report import site
+
+    parts = key_parts(common)
+    previous = state.get("site")
+    directory = config.reports_dir() / "profiles"
+    missing = (
+        [o for o in previous.get("outputs", []) if not (directory / o).exists()] if previous else []
+    )
+    reason = "--force" if force else why_not_reused(previous, parts, missing)
+    step = time.perf_counter()
+    if reason:
+        index = site.build_site(mode, notebooks, started, requested)
+        seconds = time.perf_counter() - step
+        state["site"] = {"parts": parts, "seconds": seconds, "outputs": _site_outputs()}
+        return index, {
+            "stem": "force pages",
+            "status": "executed",
+            "reason": reason,
+            "seconds": seconds,
+        }
+    print(
+        "[reproduce] 43 force pages: reused (data, code and packages unchanged; pages present)",
+        flush=True,
+    )
+    index = site.write_index(mode, notebooks, time.perf_counter() - started, requested)
+    return index, {"stem": "force pages", "status": "reused", "reason": "", "seconds": 0.0}
+
+
+# ------------------------------------------------------------------------------------------
+# the whole run
+# ------------------------------------------------------------------------------------------
+
+
+def reproduce(
+    requested: str = "auto",
+    fetch_first: bool = True,
+    jobs: int | None = None,
+    force: bool = False,
+    notebooks: list[Path] | None = None,
+) -> Path:
+    """Run the whole collection (``notebooks``: all numbered ones by default); returns the index
+    page path. Raises OfficialDataMissing (DATA=official without the files) and NotebookFailed."""
     started = time.perf_counter()
     mode = resolve_data(requested, fetch_first)
     print(f"[reproduce] {mode.banner()}", flush=True)
-    out = config.reports_dir() / "notebooks"
-    out.mkdir(parents=True, exist_ok=True)
-    done = []
-    for notebook in numbered_notebooks():
-        step = time.perf_counter()
-        target = out / notebook.name
-        # the notebooks resolve the same request to the same mode and say why in their banner
-        execute(notebook, target, {"DATA": requested})
-        to_html(target, target.with_suffix(".html"))
-        title = (
-            "".join(json.loads(notebook.read_text())["cells"][0]["source"])
-            .splitlines()[0]
-            .lstrip("# ")
-            .strip()
+    timings = []
+
+    step = time.perf_counter()
+    fingerprint, status = tidy_stage(mode)
+    timings.append(("tidy stage", status, time.perf_counter() - step))
+    print(
+        f"[reproduce] tidy stage: {'processed data reused (input files unchanged)' if status == 'reused' else 'processed data built'}"
+        f" in {timings[-1][2]:.1f} s",
+        flush=True,
+    )
+
+    step = time.perf_counter()
+    common = {
+        "processed": fingerprint,
+        "code": code_fingerprint(),
+        "shipped": shipped_fingerprint(),
+        "environment": environment_fingerprint(),
+        "mode": mode.banner(),
+    }
+    state = {} if force else load_state()
+    timings.append(("input keys", "computed", time.perf_counter() - step))
+
+    step = time.perf_counter()
+    try:
+        done = run_notebooks(
+            notebooks if notebooks is not None else numbered_notebooks(),
+            {"DATA": requested},
+            common,
+            state,
+            jobs=jobs,
+            force=force,
         )
-        done.append((notebook.stem, title))
+    finally:
+        save_state(state)
+    executed = [d for d in done if d["status"] == "executed"]
+    timings.append(
+        (
+            f"notebooks ({len(executed)} executed, {len(done) - len(executed)} reused)",
+            "",
+            time.perf_counter() - step,
+        )
+    )
+
+    index, site_step = site_stage(
+        mode, [(d["stem"], d["title"]) for d in done], started, requested, common, state, force
+    )
+    save_state(state)
+    timings.append((f"force pages and index ({site_step['status']})", "", site_step["seconds"]))
+
+    seconds = time.perf_counter() - started
+    print("[reproduce] times:", flush=True)
+    for name, _status, spent in timings:
+        print(f"[reproduce]   {name:<45} {spent:6.1f} s", flush=True)
+    for d in done:
+        print(f"[reproduce]     {d['stem']:<41} {d['seconds']:6.1f} s  {d['status']}", flush=True)
+    print(f"[reproduce]   {'total (wall clock)':<45} {seconds:6.1f} s", flush=True)
+    reused = [d["stem"] for d in [*done, site_step] if d["status"] == "reused"]
+    if reused:
         print(
-            f"[reproduce] {notebook.name}: executed and exported in {time.perf_counter() - step:.1f} s",
+            f"[reproduce] reused from the previous run (inputs unchanged): {', '.join(reused)}; "
+            "`make reproduce FORCE=1` re-executes everything",
             flush=True,
         )
-    from helpers.report import site
-
-    index = site.build_site(mode, done, started, requested)
-    seconds = time.perf_counter() - started
     print(f"[reproduce] wrote {config.relative(index)}; wall time {seconds:.1f} s", flush=True)
     print(f"[reproduce] {mode.banner()}", flush=True)
     return index
@@ -130,6 +651,7 @@ def refresh_sources() -> None:
             kernel_name="python3",
             record_timing=False,
             resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}},
+            **kernel_options(),
         )
         client.execute()
         nbformat.write(notebook, str(path))
@@ -145,6 +667,12 @@ def main(argv: list[str] | None = None) -> int:
         "--no-fetch", action="store_true", help="do not try to download (use what is in data/raw)"
     )
     parser.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run at a time (default: the cores)"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="re-execute everything, ignoring the recorded keys"
+    )
+    parser.add_argument(
         "--refresh-sources",
         action="store_true",
         help="re-execute notebooks/ in place on the sample (make refresh)",
@@ -154,12 +682,15 @@ def main(argv: list[str] | None = None) -> int:
         refresh_sources()
         return 0
     try:
-        reproduce(args.data, fetch_first=not args.no_fetch)
-    except datamode.OfficialDataMissing as error:
+        reproduce(args.data, fetch_first=not args.no_fetch, jobs=args.jobs, force=args.force)
+    except (datamode.OfficialDataMissing, NotebookFailed) as error:
         print(f"[reproduce] {error}", file=sys.stderr)
         return 1
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # run through the package module, so that worker processes find the same functions
+    from helpers.report.reproduce import main as _main
+
+    raise SystemExit(_main())
