@@ -18,6 +18,13 @@ from helpers.core.datamode import DataMode
 RATE_LABEL = "share of outcomes assigned"
 
 
+def setup_notebook() -> None:
+    """The collection's figure theme and pandas display settings for readable tables (text
+    wraps instead of being cut at 50 characters)."""
+    figures.set_theme()
+    pd.set_option("display.max_colwidth", None)
+
+
 def say(*paragraphs: str) -> None:
     """Render computed sentences as markdown in a notebook (one paragraph per argument)."""
     from IPython.display import Markdown, display

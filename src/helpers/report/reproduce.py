@@ -651,9 +651,11 @@ def refresh_sources() -> None:
             kernel_name="python3",
             record_timing=False,
             resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}},
+            store_widget_state=False,  # widget views need a kernel; no stale state committed
             **kernel_options(),
         )
         client.execute()
+        notebook.metadata.pop("widgets", None)
         nbformat.write(notebook, str(path))
         print(f"[refresh] {path.name}", flush=True)
 

@@ -336,3 +336,15 @@ def general_practice_sentence(practice) -> str:
         f"{practice.robust_slope:+.2f}. Violence without injury contains domestic abuse crimes, so the two rates "
         "overlap: this is an association between forces in one year, not a separation of domestic from other practice."
     )
+
+
+def spread_sentence(result: MeasureResult, spread: dict) -> str:
+    """How far forces differ (``robustness.between_force_spread``), beside the funnel band."""
+    return (
+        f"In {result.year}, the middle half of forces' {result.spec.label} spans {spread['iqr_pp']:.1f} percentage "
+        f"points and the middle 80% spans {spread['p10_p90_pp']:.1f} points; for a force of median size the adjusted "
+        f"{result.level:.1%} funnel band runs from {pct(spread['funnel_lower'])} to {pct(spread['funnel_upper'])} "
+        f"(phi = {spread['phi']:.0f}), and {result.count('extreme', 'above') + result.count('extreme', 'below')} "
+        f"forces lie outside their adjusted limits. The spread says how different forces are; the funnel says which are "
+        "extreme given that spread."
+    )
