@@ -403,7 +403,7 @@ def test_national_series_keeps_missing_years_on_the_axis(tmp_path):
 
 def test_published_points_are_not_joined_and_say_what_they_count(tmp_path):
     figures.set_theme()
-    history = published.community_resolution_history()
+    history = published.community_resolution_history(implied=True)
     fig = figures.published_points_plot(
         history, "year", "count", "coverage_group", "History", "cases", "Note."
     )

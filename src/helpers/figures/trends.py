@@ -284,7 +284,7 @@ def published_points_plot(
     'derived'; their derivations are listed in the note under the chart after ``note``.
 
     The figure carries the numbers drawn (``figures.drawn_data(fig)``: the table's rows). A
-    notebook calls ``fig = figures.published_points_plot(published.community_resolution_history(),
+    notebook calls ``fig = figures.published_points_plot(published.community_resolution_history(implied=True),
     "year", "count", "coverage_group", title, "cases", note)``.
     """
     fig, ax = plt.subplots(figsize=(8.5, 4.4))

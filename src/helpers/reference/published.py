@@ -90,17 +90,20 @@ HISTORY_POINTS = (
 IMPLIED_POINTS = ((2012, FOI_15_FORCES, "LAB14-2012+2013", "LAB14-2013"),)
 
 
-def community_resolution_history(implied: bool = True) -> pd.DataFrame:
+def community_resolution_history(implied: bool = False) -> pd.DataFrame:
     """The published pre-2015 points (``HISTORY_POINTS``): id, year (calendar), count (cases),
     coverage_group (what is counted, where and by whom), source_url, ``derived`` (False) and
     ``derivation`` (empty), from ``published_figures``.
 
-    With ``implied`` (default) it adds the 2012 count implied by the same FOI release: the
+    With ``implied=True`` it adds the 2012 count implied by the same FOI release: the
     published 2012 and 2013 total (``LAB14-2012+2013``, 6,861) minus the published 2013 count
     (``LAB14-2013``, 3,305) = 3,556, so 2012 was higher than 2013 and a line from 2009 to 2013
     would hide that. That row has ``derived`` True, the id of the total it comes from, the
     total's source URL and ``derivation`` in words. Nothing is estimated: it is subtraction of
-    two published figures of the same 15 forces. Rows are sorted by year.
+    two published figures of the same 15 forces. Rows are sorted by year. The history figure
+    (notebook 02) should use ``community_resolution_history(implied=True)`` with
+    ``figures.published_points_plot``, which draws the derived point hollow and lists its
+    derivation under the chart.
     """
     table = published_figures().set_index("id")
     rows = [
