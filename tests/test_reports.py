@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -54,8 +55,14 @@ def test_reproduce_end_to_end_then_verify(data_dirs):
     text = index.read_text()
     assert "SYNTHETIC SAMPLE - not real data" in text and text.count("DATA MODE") == 2
     for notebook in reproduce.numbered_notebooks():
-        assert (data_dirs["reports"] / "notebooks" / f"{notebook.stem}.html").exists()
+        page = (data_dirs["reports"] / "notebooks" / f"{notebook.stem}.html").read_text()
         assert f"notebooks/{notebook.stem}.html" in text
+        assert not re.search(r"<script[^>]+src=.https?:", page), f"{notebook.stem}: a CDN script"
+        assert 'href="../index.html"' in page
+    site = data_dirs["reports"]
+    assert (site / "da-police-outcomes.xlsx").exists() and (site / "glossary.html").exists()
+    assert len(list((site / "briefings").glob("*.pdf"))) == 44
+    assert len(list((site / "profiles").glob("*.html"))) == 44  # 43 forces and the index
     fresh = pd.read_csv(data_dirs["reports"] / "figures" / "MANIFEST.csv")
     for figure in fresh["figure"]:
         assert (data_dirs["reports"] / "figures" / f"{figure}.png").exists()

@@ -284,15 +284,15 @@ def execute(notebook: Path, output: Path, parameters: dict, log_output: bool = F
 
 
 def to_html(notebook: Path, output: Path, exclude_input: bool = False) -> None:
-    """Export an executed notebook to HTML (JupyterLab template, no prompts)."""
+    """Export an executed notebook to HTML for reviewers (JupyterLab's look, no prompts), loading
+    nothing from a network (``site.notebook_html``), with a link back to the site's index (the
+    pages sit in ``reports/notebooks/``)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = exclude_input
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    from helpers.report import site
+
+    node = nbformat.read(str(notebook), as_version=4)
+    body = site.notebook_html(node, exclude_input=exclude_input, home="../index.html")
     output.write_text(body, encoding="utf-8")
 
 
@@ -651,10 +651,10 @@ def refresh_sources() -> None:
             kernel_name="python3",
             record_timing=False,
             resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}},
-            store_widget_state=False,  # widget views need a kernel; no stale state committed
             **kernel_options(),
         )
         client.execute()
+        # widget views need a kernel: no stale widget state is committed
         notebook.metadata.pop("widgets", None)
         nbformat.write(notebook, str(path))
         print(f"[refresh] {path.name}", flush=True)

@@ -513,11 +513,14 @@ def analyst_notebook(notebook):
     return notebook
 
 
-def notebook_html(notebook, links: list[dict] | None = None, exclude_input: bool = False) -> str:
+def notebook_html(
+    notebook, links: list[dict] | None = None, exclude_input: bool = False, home: str = "index.html"
+) -> str:
     """An executed notebook node as one HTML page in JupyterLab's look that loads nothing from a
     network (no require.js, MathJax, Mermaid or widget manager: the template
     ``report/templates/analyst_notebook``), with the site's navigation: Home and ``links``
-    ([{'href', 'text'}], relative to the page). ``exclude_input`` hides the code cells."""
+    ([{'href', 'text'}], relative to the page; ``home``: the index page relative to the page).
+    ``exclude_input`` hides the code cells."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -526,7 +529,8 @@ def notebook_html(notebook, links: list[dict] | None = None, exclude_input: bool
     exporter.exclude_input = exclude_input
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(notebook, resources={"site_links": links or []})
+    resources = {"site_links": links or [], "site_home": home}
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body
 
 
