@@ -51,10 +51,17 @@ profiles: setup ## a profile page for each of the 43 forces -> reports/profiles/
 verify: setup ## compare reports/figures/MANIFEST.csv of this run with the committed one
 	$(BIN)/python -m helpers.figures.manifest verify
 
-test: setup lint unit notebooks ## lint, unit tests, then nbval over every notebook (strict)
+# The test runs put the data and report folders in a temporary directory (the checkout is left as
+# it was) and spread the tests over the cores with pytest-xdist; the cells of the notebooks stay
+# on one worker, in order (conftest.py), beside the unit tests on the others.
+TEST_DIRS = tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	export DA_REPORTS_DIR=$$tmp/reports DA_PROCESSED_DIR=$$tmp/processed DA_CACHE_DIR=$$tmp/cache;
 
-unit: setup ## unit tests only
-	$(BIN)/python -m pytest tests
+test: setup lint ## lint, then the unit tests and nbval over every notebook (strict), side by side
+	$(TEST_DIRS) $(BIN)/python -m pytest -n auto --dist loadgroup tests $(NBVAL) notebooks
+
+unit: setup ## unit tests only (side by side over the cores)
+	$(TEST_DIRS) $(BIN)/python -m pytest -n auto tests
 
 notebooks: setup ## run every notebook with nbval, comparing outputs exactly
 	$(BIN)/python -m pytest $(NBVAL) notebooks
