@@ -54,10 +54,26 @@ screenshots: setup ## screenshots of the index, a force page and a funnel page -
 verify: setup ## compare reports/figures/MANIFEST.csv of this run with the committed one
 	$(BIN)/python -m helpers.figures.manifest verify
 
-test: setup lint unit notebooks ## lint, unit tests, then nbval over every notebook (strict)
+# The test runs put the data and report folders in a temporary directory (the checkout is left as
+# it was). `make test` runs nbval over the notebooks (one after another: notebook 01 writes the
+# processed data that 02-04 read) in the background, beside the unit tests spread over the cores
+# with pytest-xdist, then prints the nbval report. (xdist's loadgroup, which could put the
+# notebook cells on one worker, does not group them with pytest 9: its node ids are no longer
+# rewritable.)
+TEST_DIRS = tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	export DA_REPORTS_DIR=$$tmp/reports DA_PROCESSED_DIR=$$tmp/processed DA_CACHE_DIR=$$tmp/cache;
 
-unit: setup ## unit tests only
-	$(BIN)/python -m pytest tests
+test: setup lint ## lint, then the unit tests and, beside them, nbval over every notebook (strict)
+	@$(TEST_DIRS) unit=0; nb=0; \
+	DA_REPORTS_DIR=$$tmp/nbval/reports DA_PROCESSED_DIR=$$tmp/nbval/processed DA_CACHE_DIR=$$tmp/nbval/cache \
+	  $(BIN)/python -m pytest -p no:cacheprovider $(NBVAL) notebooks >$$tmp/nbval.log 2>&1 & nbval=$$!; \
+	echo "[test] nbval over the notebooks runs in the background; the unit tests:"; \
+	$(BIN)/python -m pytest -n auto tests || unit=$$?; \
+	wait $$nbval || nb=$$?; echo "[test] nbval over the notebooks:"; cat $$tmp/nbval.log; \
+	echo "[test] unit tests exit $$unit, notebooks exit $$nb"; test $$unit -eq 0 && test $$nb -eq 0
+
+unit: setup ## unit tests only (spread over the cores)
+	$(TEST_DIRS) $(BIN)/python -m pytest -n auto tests
 
 notebooks: setup ## run every notebook with nbval, comparing outputs exactly
 	$(BIN)/python -m pytest $(NBVAL) notebooks

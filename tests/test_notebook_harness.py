@@ -11,19 +11,22 @@ import pytest
 from helpers.core import config
 
 
-def run_nbval(notebook, cwd):
+def run_nbval(notebooks, cwd):
     command = [
         sys.executable,
         "-m",
         "pytest",
         "-q",
+        "-rf",
         "-p",
         "no:cacheprovider",
+        "--rootdir",
+        str(cwd),
         "--nbval",
         "--nbval-current-env",
         "--nbval-sanitize-with",
         str(config.PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"),
-        str(notebook),
+        *map(str, notebooks),
     ]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
 
@@ -45,8 +48,9 @@ def test_changed_number_in_an_output_fails(tmp_path):
     assert changed, "the start notebook shows the sample file sizes"
     edited = tmp_path / "edited.ipynb"
     edited.write_text(json.dumps(notebook))
-    passing = run_nbval(untouched, tmp_path)
-    assert passing.returncode == 0, passing.stdout[-2000:]
-    failing = run_nbval(edited, tmp_path)
-    assert failing.returncode == 1
-    assert "1 failed" in failing.stdout and "Cell 2" in failing.stdout
+    # one nbval run over both copies: the untouched one passes, the edited one fails at that cell
+    result = run_nbval([untouched, edited], tmp_path)
+    assert result.returncode == 1, result.stdout[-2000:]
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1 and failed[0].startswith("FAILED edited.ipynb::Cell 2 "), failed
+    assert "1 failed" in result.stdout  # the untouched copy passed every cell

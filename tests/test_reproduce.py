@@ -15,7 +15,7 @@ import pytest
 
 from helpers.core import config
 from helpers.data import sources
-from helpers.report import reproduce, site
+from helpers.report import profiles, reproduce, site
 
 COMMON = {"processed": "p1", "code": "c1", "shipped": "s1", "environment": "e1", "mode": "m1"}
 
@@ -186,6 +186,12 @@ def test_the_force_pages_are_reused_until_their_key_changes(data_dirs, monkeypat
     assert step["reason"] == "the processed data changed" and len(calls) == 3
     _, step = reproduce.site_stage(mode, [], 0.0, "sample", COMMON, state, force=True)
     assert step["reason"] == "--force" and len(calls) == 4
+    # only some forces' pages: rendered through profiles.render_all, and keyed apart
+    monkeypatch.setattr(profiles, "render_all", lambda mode, codes: calls.append(codes))
+    _, step = reproduce.site_stage(mode, [], 0.0, "sample", COMMON, state, codes=["E23000032"])
+    assert step["reason"] == "other force pages were asked for" and calls[-1] == ["E23000032"]
+    _, step = reproduce.site_stage(mode, [], 0.0, "sample", COMMON, state, codes=["E23000032"])
+    assert step["status"] == "reused"
 
 
 def test_reasons_name_every_changed_input():

@@ -58,6 +58,7 @@ SHIPPED = (
 )
 #: why an output was not reused: the key part that changed -> words
 CHANGED = {
+    "pages": "other force pages were asked for",
     "notebook": "the notebook changed",
     "processed": "the processed data changed",
     "code": "the helpers package changed",
@@ -519,12 +520,14 @@ def site_stage(
     common: dict[str, str],
     state: dict,
     force: bool = False,
+    codes: list[str] | None = None,
 ) -> tuple[Path, dict]:
-    """The force pages (re-rendered only when their key changed) and the index page (always
-    rewritten: it shows this run's time). Returns (index path, step)."""
-    from helpers.report import site
+    """The force pages (re-rendered only when their key changed; ``codes``: only those forces'
+    pages, the profiles index always lists all 43) and the index page (always rewritten: it
+    shows this run's time). Returns (index path, step)."""
+    from helpers.report import profiles, site
 
-    parts = key_parts(common)
+    parts = {**key_parts(common), "pages": "all" if codes is None else ",".join(sorted(codes))}
     previous = state.get("site")
     directory = config.reports_dir() / "profiles"
     missing = (
@@ -533,7 +536,11 @@ def site_stage(
     reason = "--force" if force else why_not_reused(previous, parts, missing)
     step = time.perf_counter()
     if reason:
-        index = site.build_site(mode, notebooks, started, requested)
+        if codes is None:
+            index = site.build_site(mode, notebooks, started, requested)
+        else:
+            profiles.render_all(mode, codes=codes)
+            index = site.write_index(mode, notebooks, time.perf_counter() - started, requested)
         seconds = time.perf_counter() - step
         state["site"] = {"parts": parts, "seconds": seconds, "outputs": _site_outputs()}
         return index, {
@@ -543,7 +550,7 @@ def site_stage(
             "seconds": seconds,
         }
     print(
-        "[reproduce] 43 force pages: reused (data, code and packages unchanged; pages present)",
+        "[reproduce] force pages: reused (data, code and packages unchanged; pages present)",
         flush=True,
     )
     index = site.write_index(mode, notebooks, time.perf_counter() - started, requested)
@@ -561,9 +568,11 @@ def reproduce(
     jobs: int | None = None,
     force: bool = False,
     notebooks: list[Path] | None = None,
+    codes: list[str] | None = None,
 ) -> Path:
-    """Run the whole collection (``notebooks``: all numbered ones by default); returns the index
-    page path. Raises OfficialDataMissing (DATA=official without the files) and NotebookFailed."""
+    """Run the whole collection (``notebooks``: all numbered ones by default; ``codes``: the
+    forces whose pages are rendered, default all 43); returns the index page path. Raises
+    OfficialDataMissing (DATA=official without the files) and NotebookFailed."""
     started = time.perf_counter()
     mode = resolve_data(requested, fetch_first)
     print(f"[reproduce] {mode.banner()}", flush=True)
@@ -611,7 +620,14 @@ def reproduce(
     )
 
     index, site_step = site_stage(
-        mode, [(d["stem"], d["title"]) for d in done], started, requested, common, state, force
+        mode,
+        [(d["stem"], d["title"]) for d in done],
+        started,
+        requested,
+        common,
+        state,
+        force,
+        codes,
     )
     save_state(state)
     timings.append((f"force pages and index ({site_step['status']})", "", site_step["seconds"]))
