@@ -70,8 +70,11 @@ def test_force_page_renders_with_its_charts(chromium):
     visit = Visit(chromium, site.reports / "profiles" / "kent.html")
     page = visit.page
     assert page.locator("h1").inner_text() == "Kent"
-    widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
-    assert len(widths) == 3 and all(w > 0 for w in widths)  # every chart loaded
+    page.wait_for_selector("#chart-funnel-community-resolution .main-svg")
+    for chart in ("trends", "outcome-mix", "funnel-community-resolution"):  # every chart drawn
+        assert page.locator(f"#chart-{chart} .main-svg").count() >= 1
+    ringed = highlighted(page, "chart-funnel-community-resolution")  # Kent's point is ringed
+    assert len(ringed["x"]) == 1 and ringed["drawn"] == 1 and "Kent" in ringed["text"][0]
     assert page.locator('a[href="../community-resolutions.html#force=kent"]').count() == 1
     visit.check_clean()
 

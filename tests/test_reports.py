@@ -98,13 +98,22 @@ def test_profile_pages_index_and_links(data_dirs):
     index = profiles.render_all(mode, workers=1, codes=["W15000002", "E23000032"]).read_text()
     assert (data_dirs["processed"] / "mode.json").exists()  # the tidy stage ran on its own
     page = (data_dirs["reports"] / "profiles" / "gwent.html").read_text()
-    assert "Gwent" in page and "SYNTHETIC SAMPLE" in page and page.count("<img") == 3
+    assert "Gwent" in page and "SYNTHETIC SAMPLE" in page
+    # three interactive charts, each with its figure as JSON in the page and the library beside it
+    assert page.count('class="chart"') == 3 and page.count('type="application/json"') == 3
+    assert (
+        '<script src="../plotly.min.js">' in page
+        and (data_dirs["reports"] / "plotly.min.js").exists()
+    )
+    assert 'href="../briefings/gwent.pdf"' in page
     assert 'rel="prev"' in page and 'rel="next"' in page and 'href="index.html"' in page
     assert 'href="../community-resolutions.html#force=gwent"' in page  # the national pages
     assert 'href="../evidence-led-prosecution.html#force=gwent"' in page
     assert "&#39;Segoe UI&#39;" not in page  # the stylesheet is not escaped
     for figure in ("trends", "outcome_mix", "funnel_community_resolution"):
-        assert (data_dirs["reports"] / "profiles" / "figures" / "gwent" / f"{figure}.csv").exists()
+        csv = data_dirs["reports"] / "profiles" / "figures" / "gwent" / f"{figure}.csv"
+        drawn = pd.read_csv(csv)
+        assert len(drawn) and set(drawn["data_mode"]) == {"SYNTHETIC SAMPLE - not real data"}
     assert index.count("<tr>") == 44  # header + 43 forces
     assert 'href="kent.html"' in index and 'href="london-city-of.html"' in index
 

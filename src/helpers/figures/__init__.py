@@ -13,6 +13,7 @@ from helpers.figures.saving import (
     SavedFigure,
     attach_data,
     drawn_data,
+    save_data,
     save_figure,
     update_manifest,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "percent_axis",
     "profile_trends_plot",
     "published_points_plot",
+    "save_data",
     "save_figure",
     "scatter_with_fit",
     "set_theme",

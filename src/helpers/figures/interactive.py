@@ -498,3 +498,224 @@ def write_plotly_js(directory: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------------------------------
+# one force's page
+# ------------------------------------------------------------------------------------------
+
+
+def _percent_text(value: float, digits: int) -> str:
+    return f"{value * 100:.{digits}f}%"
+
+
+def profile_trends_figure(
+    series: dict[str, pd.DataFrame],
+    national: dict[str, pd.DataFrame],
+    labels: dict[str, str],
+    force_name: str,
+    title: str,
+    synthetic_mark: str = "",
+) -> tuple[dict, pd.DataFrame]:
+    """One panel per measure: the force's rate with its 95% interval (error bars) and the
+    national rate (grey line), as a Plotly figure dict, with the table of what is drawn.
+
+    ``series[key]``: the force's rows with data (financial_year, rate, ci_lower, ci_upper,
+    successes, trials; rates as proportions); ``national[key]``: financial_year, rate (and
+    ci_lower, ci_upper). Every panel has the same years on a category axis; a year without data
+    leaves a gap (None, never zero). Out: (figure dict, drawn table with measure, series
+    ('force' / 'national'), financial_year, rate, ci_lower, ci_upper: the same columns as
+    ``figures.profile_trends_plot``'s drawn data, so the two CSVs agree)."""
+    keys = list(series)
+    years = sorted(
+        {str(y) for key in keys for y in series[key]["financial_year"]}
+        | {str(y) for key in keys for y in national[key].dropna(subset=["rate"])["financial_year"]}
+    )
+    gap = 0.07
+    width = (1 - gap * (len(keys) - 1)) / len(keys)
+    traces, drawn, layout_axes, annotations = [], [], {}, []
+    for i, key in enumerate(keys):
+        suffix = "" if i == 0 else str(i + 1)
+        own = series[key].set_index("financial_year").reindex(years)
+        nat = national[key].dropna(subset=["rate"]).set_index("financial_year").reindex(years)
+        digits = 1 if float(np.nanmax(nat["rate"])) < 0.05 else 0
+        hover = [
+            ""
+            if pd.isna(row.rate)
+            else f"<b>{force_name}</b>, {year}<br>{labels[key]}: {_percent_text(row.rate, 2)} "
+            f"(95% interval {_percent_text(row.ci_lower, 2)} to {_percent_text(row.ci_upper, 2)})"
+            f"<br>{row.successes:,.0f} of {row.trials:,.0f} outcomes assigned"
+            for year, row in zip(years, own.itertuples(), strict=True)
+        ]
+        rate = [None if pd.isna(v) else round(float(v), 6) for v in own["rate"]]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": years,
+                "y": [None if pd.isna(v) else round(float(v), 6) for v in nat["rate"]],
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "name": "England and Wales",
+                "legendgroup": "national",
+                "showlegend": i == 0,
+                "line": {"color": "#8C8C8C", "width": 2},
+                "hovertext": [
+                    ""
+                    if pd.isna(v)
+                    else f"<b>England and Wales</b>, {year}<br>{labels[key]}: {_percent_text(v, 2)}"
+                    for year, v in zip(years, nat["rate"], strict=True)
+                ],
+                "hoverinfo": "text",
+                "connectgaps": False,
+            }
+        )
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": years,
+                "y": rate,
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "name": f"{force_name} (95% interval)",
+                "legendgroup": "force",
+                "showlegend": i == 0,
+                "line": {"color": OKABE_ITO["blue"], "width": 2.2},
+                "marker": {"size": 6, "color": OKABE_ITO["blue"]},
+                "error_y": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [
+                        None if pd.isna(r) else round(float(u - r), 6)
+                        for r, u in zip(own["rate"], own["ci_upper"], strict=True)
+                    ],
+                    "arrayminus": [
+                        None if pd.isna(r) else round(float(r - lo), 6)
+                        for r, lo in zip(own["rate"], own["ci_lower"], strict=True)
+                    ],
+                    "color": OKABE_ITO["blue"],
+                    "thickness": 1.2,
+                    "width": 3,
+                },
+                "hovertext": hover,
+                "hoverinfo": "text",
+                "connectgaps": False,
+            }
+        )
+        top = np.nanmax(
+            np.concatenate([own["ci_upper"].to_numpy(float), nat["rate"].to_numpy(float)])
+        )
+        domain = [round(i * (width + gap), 4), round(i * (width + gap) + width, 4)]
+        layout_axes[f"xaxis{suffix}"] = _axis(
+            "", type="category", domain=domain, tickangle=-90, tickfont={"size": 10}
+        )
+        layout_axes[f"yaxis{suffix}"] = _axis(
+            "" if i else "share of outcomes assigned",
+            anchor=f"x{suffix}",
+            range=[0, min(1.0, float(top) * 1.2)],
+            tickformat=f".{digits}%",
+            tickfont={"size": 10},
+        )
+        annotations.append(
+            {
+                "text": f"<b>{labels[key]}</b>",
+                "x": (domain[0] + domain[1]) / 2,
+                "y": 1.02,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        )
+        for who, frame in (("force", series[key]), ("national", national[key])):
+            kept = frame.dropna(subset=["rate"])
+            drawn.append(
+                pd.DataFrame(
+                    {
+                        "measure": key,
+                        "series": who,
+                        "financial_year": kept["financial_year"].to_numpy(),
+                        "rate": kept["rate"].to_numpy(float),
+                        "ci_lower": kept["ci_lower"].to_numpy(float) if who == "force" else np.nan,
+                        "ci_upper": kept["ci_upper"].to_numpy(float) if who == "force" else np.nan,
+                    }
+                )
+            )
+    layout = _layout(
+        _title(title, synthetic_mark),
+        440,
+        annotations=annotations,
+        hovermode="closest",
+        margin={"l": 70, "r": 20, "t": 110, "b": 70},
+        legend={"orientation": "h", "y": -0.32, "x": 0, "font": {"size": 11}},
+        **layout_axes,
+    )
+    return {"data": traces, "layout": layout}, pd.concat(drawn, ignore_index=True)
+
+
+def outcome_mix_figure(
+    mix: pd.DataFrame, force_name: str, title: str, synthetic_mark: str = ""
+) -> tuple[dict, pd.DataFrame]:
+    """Horizontal bars: each outcome category's share of outcomes assigned for a force beside
+    England and Wales, as a Plotly figure dict. ``mix``: outcome, force_share, national_share
+    (proportions), force_count (``rates.outcome_mix``); a suppressed count is left undrawn
+    (None), never a zero bar. Out: (figure dict, ``mix`` as drawn)."""
+    order = list(mix["outcome"])[::-1]  # first category at the top
+    rows = mix.set_index("outcome").reindex(order)
+
+    def bars(column: str, name: str, colour: str, counts: bool) -> dict:
+        values = rows[column].to_numpy(float)
+        text = [
+            "not available"
+            if np.isnan(v)
+            else f"<b>{name}</b><br>{outcome}: {_percent_text(v, 1)}"
+            + (f" ({c:,.0f} outcomes)" if counts and not np.isnan(c) else "")
+            for outcome, v, c in zip(
+                order, values, rows["force_count"].to_numpy(float), strict=True
+            )
+        ]
+        return {
+            "type": "bar",
+            "orientation": "h",
+            "name": name,
+            "x": [None if np.isnan(v) else round(float(v), 6) for v in values],
+            "y": order,
+            "marker": {"color": colour},
+            "hovertext": text,
+            "hoverinfo": "text",
+        }
+
+    traces = [
+        bars("national_share", "England and Wales", "#A6A6A6", False),
+        bars("force_share", force_name, OKABE_ITO["blue"], True),
+    ]
+    layout = _layout(
+        _title(title, synthetic_mark),
+        150 + 34 * len(order),
+        barmode="group",
+        xaxis=_axis("share of outcomes assigned", tickformat=".0%", rangemode="tozero"),
+        yaxis=_axis("", type="category", tickfont={"size": 11}),
+        margin={"l": 260, "r": 20, "t": 90, "b": 60},
+        legend={"orientation": "h", "y": -0.12, "x": 0, "traceorder": "reversed"},
+        hovermode="closest",
+    )
+    return {"data": traces, "layout": layout}, mix.reset_index(drop=True)
+
+
+def with_highlight(figure: dict, code: str, label: str = HIGHLIGHT) -> dict:
+    """A copy of a figure of this module with its highlight trace (the last) filled with the
+    points of force ``code`` (found by ``customdata`` in the other traces), as the national
+    pages do in the browser. A force with no point leaves the highlight empty."""
+    data = [dict(trace) for trace in figure["data"]]
+    x, y, text = [], [], []
+    for trace in data[:-1]:
+        for i, c in enumerate(trace.get("customdata") or []):
+            if c == code:
+                x.append(trace["x"][i])
+                y.append(trace["y"][i])
+                text.append(trace.get("hovertext", [""] * (i + 1))[i])
+    data[-1] = {**data[-1], "x": x, "y": y, "hovertext": text, "name": label}
+    return {"data": data, "layout": figure["layout"]}

@@ -82,44 +82,52 @@ def drawn_data(fig: Figure) -> pd.DataFrame:
 class SavedFigure(dict):
     """The manifest row of a saved figure, shown in a notebook as one line."""
 
+    formats: tuple[str, ...] = ("png", "svg")
+
     def __repr__(self) -> str:
-        return f"saved {self['figure']} (.png, .svg) with {self['data_csv']} (sha256 {self['data_sha256'][:12]}...; {self['data_mode']})"
+        drawn = f" ({', '.join('.' + f for f in self.formats)})" if self.formats else ""
+        return f"saved {self['figure']}{drawn} with {self['data_csv']} (sha256 {self['data_sha256'][:12]}...; {self['data_mode']})"
 
 
-def save_figure(
-    fig: Figure,
+#: the column every figure CSV ends with: the data mode of the numbers, inside the file, so a
+#: synthetic number pasted into a spreadsheet still says so (front-door issue, item 3)
+DATA_MODE_COLUMN = "data_mode"
+#: what that column holds for each mode
+DATA_MODE_WORDS = {
+    "sample": "SYNTHETIC SAMPLE - not real data",
+    "official": "official data",
+    "published": "published figures",
+}
+
+
+def _mode_name(mode: DataMode | str) -> str:
+    name = mode.name if isinstance(mode, DataMode) else str(mode)
+    if name not in DATA_MODE_WORDS:
+        raise ValueError(f"mode must be 'sample', 'official' or 'published', not {name!r}")
+    return name
+
+
+def save_data(
     name: str,
-    data: pd.DataFrame | None,
+    data: pd.DataFrame,
     mode: DataMode | str,
     notebook: str,
     section: str,
     directory: Path | None = None,
 ) -> SavedFigure:
-    """Save a figure as ``NAME.png`` and ``NAME.svg`` with ``NAME.csv`` holding the exact numbers
-    plotted, and record it in ``MANIFEST.csv`` (figure, notebook, section, data CSV and its sha256).
-    ``data=None`` saves the table the figure function recorded (``drawn_data``), which holds
-    exactly the numbers drawn.
-
-    ``mode`` is the resolved data mode (or its name: 'sample', 'official', or 'published' for a
-    figure drawn only from the transcribed published figures): for the synthetic sample the figure
-    gets a diagonal watermark and a banner. Metadata carry no timestamps, so the same data give the same
-    bytes. Returns the manifest row.
-    """
-    mode_name = mode.name if isinstance(mode, DataMode) else str(mode)
-    if mode_name not in ("sample", "official", "published"):
-        raise ValueError(f"mode must be 'sample', 'official' or 'published', not {mode_name!r}")
+    """Write the numbers a figure draws as ``NAME.csv`` and record it in the folder's
+    ``MANIFEST.csv``, without drawing anything (for charts drawn in the browser, whose figure is
+    JSON in the page). The CSV ends with a ``data_mode`` column (``DATA_MODE_WORDS``); floats
+    are written with 10 significant digits and ``\n`` line ends, so the same numbers give the
+    same bytes. Returns the manifest row (figure, notebook, section, data_csv, data_sha256,
+    data_mode). Raises ValueError for an unknown mode."""
+    mode_name = _mode_name(mode)
     directory = Path(directory) if directory else config.figures_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    if data is None:
-        data = drawn_data(fig)
-    if mode_name == "sample":
-        _watermark(fig)
-    fig.savefig(directory / f"{name}.png", metadata={"Software": None}, bbox_inches="tight")
-    fig.savefig(
-        directory / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
-    )
+    table = data.copy()
+    table[DATA_MODE_COLUMN] = DATA_MODE_WORDS[mode_name]
     buffer = io.StringIO()
-    data.to_csv(buffer, index=False, float_format="%.10g", lineterminator="\n")
+    table.to_csv(buffer, index=False, float_format="%.10g", lineterminator="\n")
     text = buffer.getvalue()
     (directory / f"{name}.csv").write_text(text, encoding="utf-8")
     row = {
@@ -131,7 +139,50 @@ def save_figure(
         "data_mode": mode_name,
     }
     update_manifest(row, directory / "MANIFEST.csv")
-    return SavedFigure(row)
+    saved = SavedFigure(row)
+    saved.formats = ()
+    return saved
+
+
+def save_figure(
+    fig: Figure,
+    name: str,
+    data: pd.DataFrame | None,
+    mode: DataMode | str,
+    notebook: str,
+    section: str,
+    directory: Path | None = None,
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> SavedFigure:
+    """Save a figure as ``NAME.png`` and ``NAME.svg`` (``formats``) with ``NAME.csv`` holding the
+    exact numbers plotted and their data mode (``save_data``), and record it in ``MANIFEST.csv``
+    (figure, notebook, section, data CSV and its sha256). ``data=None`` saves the table the
+    figure function recorded (``drawn_data``), which holds exactly the numbers drawn.
+
+    ``mode`` is the resolved data mode (or its name: 'sample', 'official', or 'published' for a
+    figure drawn only from the transcribed published figures): for the synthetic sample the figure
+    gets a diagonal watermark and a banner. Metadata carry no timestamps, so the same data give the same
+    bytes. Returns the manifest row. Raises ValueError for an unknown mode or format.
+    """
+    mode_name = _mode_name(mode)
+    unknown = set(formats) - {"png", "svg"}
+    if unknown:
+        raise ValueError(f"formats must be among 'png' and 'svg', not {sorted(unknown)}")
+    directory = Path(directory) if directory else config.figures_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    if data is None:
+        data = drawn_data(fig)
+    if mode_name == "sample":
+        _watermark(fig)
+    if "png" in formats:
+        fig.savefig(directory / f"{name}.png", metadata={"Software": None}, bbox_inches="tight")
+    if "svg" in formats:
+        fig.savefig(
+            directory / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
+        )
+    saved = save_data(name, data, mode_name, notebook, section, directory)
+    saved.formats = tuple(formats)
+    return saved
 
 
 def update_manifest(row: dict[str, str], path: Path) -> None:

@@ -14,7 +14,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI','DejaVu Sans',Arial,sans-ser
 .synthetic{background:#FFF1D6;border:2px solid #E69F00}
 .official{background:#E3F0FA;border:2px solid #0072B2}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-code{font-size:.85em}.figs{display:flex;flex-wrap:wrap;gap:12px}.fig{width:340px;font-size:.8em;margin:0}.fig img{width:100%;border:1px solid #ddd}
+code{font-size:.85em}.figs{display:flex;flex-wrap:wrap;gap:12px}.fig{width:340px;font-size:.8em;margin:0}.fig img{width:100%;border:1px solid #ddd}.fig.wide{width:100%;font-size:.9em}
 .crumbs{font-size:.9em}.note{background:#F2F2F2;padding:.5em 1em;border-left:4px solid #0072B2}.caveat{font-size:.9em;color:#444}
 h2{margin-top:1.6em}.lede{font-size:1.05em}
 .controls{position:sticky;top:0;z-index:10;background:#fff;border-bottom:1px solid #ccc;padding:.6em 0;display:flex;flex-wrap:wrap;gap:.6em 1.4em;align-items:center}

@@ -3,8 +3,11 @@
 the analysis layer's result objects (no notebook is executed per force).
 
 The verdicts and sentences come from ``helpers.report.verdicts`` and ``helpers.report.findings``,
-the same functions notebooks 02-04 use. Figures are drawn once per force and saved with the CSV of
-the numbers drawn. ``python -m helpers.report.profiles --data sample`` (``make profiles``) builds
+the same functions notebooks 02-04 use. The charts are interactive Plotly figures, built here as
+JSON and drawn by the browser from ``reports/plotly.min.js`` (no image is rendered per force, which
+kept the 43 pages from costing two minutes of CPU), each with the CSV of the numbers drawn beside
+it; the printable one-page briefing of each force (``helpers.report.briefings``) holds static
+charts. ``python -m helpers.report.profiles --data sample`` (``make profiles``) builds
 them alone; ``make reproduce`` builds them with everything else.
 """
 
@@ -17,7 +20,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pandas as pd
 
@@ -26,6 +28,7 @@ from helpers.analysis import profile
 from helpers.analysis.measure import MeasureResult
 from helpers.core import config, datamode
 from helpers.data import sources, tidy
+from helpers.figures import interactive
 from helpers.reference import forces
 from helpers.report import findings, pages, verdicts
 from helpers.report.formatting import pct
@@ -66,74 +69,125 @@ def _verdict_rows(force: profile.ForceProfile) -> list[dict]:
     return rows
 
 
-def _figures(force: profile.ForceProfile, mode: datamode.DataMode) -> list[dict]:
-    """Draw and save the force's charts; returns their links and captions."""
-    import matplotlib.pyplot as plt
+def _funnel(result: MeasureResult, mode: datamode.DataMode) -> dict:
+    """The community resolution funnel plot of ``result``'s year as a Plotly figure dict with an
+    empty highlight (``interactive.with_highlight`` rings a force); drawn once per year and
+    process, shared by every force page of that year."""
+    from helpers.report import site
 
+    cached = _STATE.setdefault("funnels", {})
+    if result.year not in cached:
+        points = interactive.year_positions(result.comparison, result.level)
+        cached[result.year] = (
+            interactive.funnel_figure(
+                result.comparison,
+                points,
+                site.hover_texts(points, year=result.year),
+                result.level,
+                f"Community resolutions by force size, {result.year}",
+                site.RATE_WORDS["community_resolution"],
+                datamode.SYNTHETIC_BANNER if mode.synthetic else "",
+            ),
+            points,
+        )
+    return cached[result.year]
+
+
+def _funnel_table(figure: dict, points: pd.DataFrame, code: str) -> pd.DataFrame:
+    """What the page's funnel plot draws, read from the figure: one row per force point (with
+    ``ringed`` for the page's force) and one per point of each limit line and the national line."""
+    columns = ["force_code", "force_name", "successes", "trials", "rate", "ci_lower", "ci_upper"]
+    forces_drawn = points[columns + ["extreme"]].assign(
+        element="force", ringed=points["force_code"] == code
+    )
+    lines = [
+        pd.DataFrame(
+            {"element": f"{trace['name']} ({side})", "trials": trace["x"], "rate": trace["y"]}
+        )
+        for trace in figure["data"]
+        if trace.get("mode") == "lines" and trace.get("x") and trace["x"][0] is not None
+        for side in [_side(trace)]
+    ]
+    return pd.concat([forces_drawn, *lines], ignore_index=True)[
+        ["element", *columns, "extreme", "ringed"]
+    ]
+
+
+def _side(trace: dict) -> str:
+    """'upper' / 'lower' for a limit line (the upper one carries the legend entry), 'line' for
+    the national rate."""
+    if str(trace.get("name", "")).startswith("national"):
+        return "line"
+    return "upper" if trace.get("showlegend") else "lower"
+
+
+def _figures(force: profile.ForceProfile, mode: datamode.DataMode) -> list[dict]:
+    """The force's three charts as Plotly figures drawn in the browser (no image is rendered
+    here), each with the CSV of the numbers drawn and its data mode beside it (rows in the
+    folder's ``MANIFEST.csv``). Returns, per chart: id, JSON, caption and CSV link."""
     slug = forces.slug(force.force_code)
     directory = profiles_dir() / "figures" / slug
-    suffix = mode.title_suffix()
-    made = []
-    trend = figures.profile_trends_plot(
+    mark = datamode.SYNTHETIC_BANNER if mode.synthetic else ""
+    trend, trend_data = interactive.profile_trends_figure(
         {key: force.series(key) for key in force.measures},
         {key: result.national for key, result in force.measures.items()},
         {key: result.spec.label for key, result in force.measures.items()},
         force.force_name,
-        f"{force.force_name} against England and Wales{suffix}",
+        f"{force.force_name} against England and Wales over the years",
+        mark,
     )
-    series = pd.concat(
-        [force.series(k).assign(measure=k) for k in force.measures], ignore_index=True
+    mix, mix_data = interactive.outcome_mix_figure(
+        force.mix,
+        force.force_name,
+        f"How {force.force_name}'s outcomes were assigned, {force.year}",
+        mark,
     )
-    made.append(
+    cr: MeasureResult = force.measures["community_resolution"]
+    funnel, points = _funnel(cr, mode)
+    funnel = interactive.with_highlight(funnel, force.force_code, force.force_name)
+    funnel["layout"] = {
+        **funnel["layout"],
+        "title": {
+            **funnel["layout"]["title"],
+            "text": funnel["layout"]["title"]["text"].replace(
+                f", {cr.year}", f", {cr.year}: {force.force_name} ringed", 1
+            ),
+        },
+    }
+    made = [
         (
             "trends",
             trend,
-            series,
+            trend_data,
             "Rates over the years with 95% intervals, beside England and Wales.",
-        )
-    )
-    mix = figures.outcome_mix_plot(
-        force.mix, force.force_name, f"Outcomes, {force.force_name}, {force.year}{suffix}"
-    )
-    made.append(
+        ),
         (
             "outcome_mix",
             mix,
-            force.mix,
+            mix_data,
             "Share of outcomes assigned by outcome, beside England and Wales.",
-        )
-    )
-    cr: MeasureResult = force.measures["community_resolution"]
-    funnel = figures.funnel_plot(
-        cr.comparison,
-        title=f"Community resolutions, {force.year}: {force.force_name} ringed{suffix}",
-        rate_label="share of outcomes assigned",
-        highlight=force.force_code,
-        label_level=cr.level,
-    )
-    made.append(
+        ),
         (
             "funnel_community_resolution",
             funnel,
-            cr.comparison.table,
-            "Every force's community resolution rate against its size (funnel plot).",
-        )
-    )
-    links = []
-    for name, fig, data, caption in made:
-        figures.save_figure(
-            fig, name, data, mode, "profiles", f"profile {slug}", directory=directory
-        )
-        plt.close(fig)
-        links.append(
+            _funnel_table(funnel, points, force.force_code),
+            "Every force's community resolution rate against its size (funnel plot), "
+            f"{force.force_name} ringed. Points outside the limits are extreme allowing for "
+            "normal variation between forces.",
+        ),
+    ]
+    charts = []
+    for name, figure, data, caption in made:
+        figures.save_data(name, data, mode, "profiles", f"profile {slug}", directory=directory)
+        charts.append(
             {
-                "png": f"figures/{slug}/{name}.png",
+                "id": f"chart-{name.replace('_', '-')}",
+                "json": interactive.to_json(figure),
                 "csv": f"figures/{slug}/{name}.csv",
-                "alt": caption,
                 "caption": caption,
             }
         )
-    return links
+    return charts
 
 
 def render_force(code: str) -> tuple[str, float]:
@@ -160,6 +214,7 @@ def render_force(code: str) -> tuple[str, float]:
         verdicts=_verdict_rows(force),
         guidance=verdicts.guidance(guidance_row, force.measures["community_resolution"]),
         figures=_figures(force, mode) if with_figures else [],
+        briefing=f"../briefings/{forces.slug(code)}.pdf",
         previous=neighbour(position - 1) if position > 0 else None,
         next=neighbour(position + 1) if position + 1 < len(order) else None,
     )
@@ -203,14 +258,16 @@ def render_all(
     forces); ``with_figures=False`` skips drawing the charts (for tests). ``da`` (the processed DA
     table) and ``measures`` (``profile.measure_all(da)``) are read or computed when not given.
     Returns the index path."""
-    matplotlib.use("Agg")
-    figures.set_theme()
     if da is None:
         da = tidy.load_or_build(mode, quiet=True)["da_outcomes_by_force"]
     if measures is None:
         measures = profile.measure_all(da)
     order = [code for _, code in profile.force_options()]
-    _STATE.update(mode=mode, da=da, measures=measures, order=order, with_figures=with_figures)
+    _STATE.update(
+        mode=mode, da=da, measures=measures, order=order, with_figures=with_figures, funnels={}
+    )
+    if with_figures:
+        interactive.write_plotly_js(config.reports_dir())
     wanted = [code for code in order if codes is None or code in codes]
     workers = max(1, min(workers or os.cpu_count() or 1, len(wanted)))
     if workers == 1:

@@ -92,8 +92,9 @@ def take(reports: Path | None = None, force: str = FORCE) -> list[Path]:
         page = chromium.new_page(viewport={"width": 1280, "height": 900})
         for name, (path, chosen) in pages.items():
             page.goto(path.as_uri())
+            if page.locator(".chart").count():
+                page.wait_for_selector(".chart .main-svg")  # the charts are drawn
             if chosen:
-                page.wait_for_selector(".chart .main-svg")
                 page.select_option("#force-select", chosen)
             page.screenshot(path=str(out / name), full_page=True)
             written.append(out / name)

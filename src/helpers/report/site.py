@@ -225,7 +225,7 @@ EXTREME_WORDS = {
 }
 
 
-def _hover(rows: pd.DataFrame, year_column: str | None = None, year: str = "") -> pd.Series:
+def hover_texts(rows: pd.DataFrame, year_column: str | None = None, year: str = "") -> pd.Series:
     """Hover text per force-year: name, year, rate with its 95% interval, counts and (when the
     rows carry them) the two verdicts of the year."""
     verdicts = "vs_national" in rows.columns
@@ -347,7 +347,7 @@ def measure_payload(
     default = community_resolution.RARE_THRESHOLD
     for year, comparison in comparisons.items():
         points = interactive.year_positions(comparison, result.level)
-        hover = _hover(points, year=year)
+        hover = hover_texts(points, year=year)
         out["funnel"][year] = interactive.funnel_figure(
             comparison,
             points,
@@ -383,7 +383,7 @@ def measure_payload(
     out["trend"] = interactive.trend_figure(
         result.rates,
         national,
-        _hover(result.rates, year_column="financial_year"),
+        hover_texts(result.rates, year_column="financial_year"),
         national_hover,
         f"{SHORT_TITLES[key]} over the years",
         rate_words,
