@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.analysis import models, rates, statistics
+from helpers.analysis import memo, models, rates, statistics
 from helpers.reference import forces
 
 DEFAULT_LEVEL = 0.998
@@ -192,7 +192,34 @@ def build(
     table); ``denominator``: 'total_outcomes' or 'crimes_recorded'; ``level``: the funnel limit
     that defines the 'extreme' verdict (default 99.8%). Raises KeyError for an unknown
     denominator or a year not in the table.
+
+    The result is kept in the analysis memo (``helpers.analysis.memo``: keyed by the table's
+    content, the arguments, the package, the reference data and the environment), so the
+    notebooks and the site of one run compute each measure once.
     """
+    parts = {
+        "spec": repr(spec),
+        "da": memo.frame_digest(da),
+        "year": year,
+        "denominator": denominator,
+        "level": level,
+        "funnel_method": funnel_method,
+    }
+    return memo.cached(
+        "measure.build",
+        parts,
+        lambda: _build(spec, da, year, denominator, level, funnel_method),
+    )
+
+
+def _build(
+    spec: MeasureSpec,
+    da: pd.DataFrame,
+    year: str | None,
+    denominator: str,
+    level: float,
+    funnel_method: str,
+) -> MeasureResult:
     if denominator not in rates.DENOMINATORS:
         raise KeyError(
             f"denominator must be one of {sorted(rates.DENOMINATORS)}, not {denominator!r}"

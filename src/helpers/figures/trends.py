@@ -88,18 +88,20 @@ def trend_panel(
     nat = on_year_axis(national, time, starts) if national is not None else None
     occupied = {(int(r), int(c)) for r, c in zip(grid["row"], grid["col"], strict=True)}
     # shared limits set once and autoscaling off: autoscaling 63 shared axes is slow
-    axes[0, 0].set_ylim(0, ymax * 1.06)  # room for a line drawn at the scale's top
+    first = axes[min(occupied)]
+    first.set_ylim(0, ymax * 1.06)  # room for a line drawn at the scale's top
     if starts:
-        axes[0, 0].set_xlim(starts[0] - 0.5, starts[-1] + 0.5)
-    for ax in axes.flat:
-        ax.set_autoscale_on(False)
-        ax.set_axis_off()
+        first.set_xlim(starts[0] - 0.5, starts[-1] + 0.5)
+    for (row_i, col_i), ax in np.ndenumerate(axes):
+        if (row_i, col_i) in occupied:
+            ax.set_autoscale_on(False)
+        else:
+            fig.delaxes(ax)  # an empty tile: removed, not hidden (hidden axes still cost layout)
     drawn = []
     bottomless = []  # panels with no panel under them: they show their own year labels
     for _, tile in grid.iterrows():
         row_i, col_i = int(tile["row"]), int(tile["col"])
         ax = axes[row_i, col_i]
-        ax.set_axis_on()
         data = on_year_axis(frame[frame[unit] == tile["code"]], time, starts)
         if nat is not None:
             ax.plot(nat["_x"], nat[rate], color="#8C8C8C", lw=1)
@@ -169,7 +171,8 @@ def trend_panel(
                 }
             )
         )
-    set_year_ticks(axes[-1, 1], starts, kind, every=3 if len(starts) > 6 else 1, rotation=90)
+    ticked = axes[max(occupied)]  # the shared x axis's ticks are set on a tile that exists
+    set_year_ticks(ticked, starts, kind, every=3 if len(starts) > 6 else 1, rotation=90)
     fig.suptitle(title, fontsize=11, fontweight="bold")
     fig.text(
         0.5,

@@ -31,31 +31,28 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import importlib.metadata
 import json
 import multiprocessing
 import os
-import platform
 import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from helpers.core import config, datamode
+from helpers.core import config, datamode, hashing
+from helpers.core.hashing import (  # noqa: F401 (re-exported: the keys of a run)
+    SHIPPED,
+    code_fingerprint,
+    environment_fingerprint,
+    shipped_fingerprint,
+)
 from helpers.data import sources
 
 #: where the keys of the last run's outputs are kept (inside the reports folder)
 STATE_NAME = ".reproduce-state.json"
 #: bump when the meaning of the state file changes (an older state is then ignored)
 STATE_VERSION = 1
-#: shipped, versioned inputs that notebooks and pages read besides ``src/helpers``
-SHIPPED = (
-    "data/reference",
-    "data/raw/published",
-    "data/raw/SOURCES.lock",
-    "data/processed/README.md",
-)
 #: why an output was not reused: the key part that changed -> words
 CHANGED = {
     "pages": "other force pages were asked for",
@@ -83,44 +80,7 @@ def numbered_notebooks() -> list[Path]:
     return sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
-def _hash_tree(paths: list[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def code_fingerprint() -> str:
-    """sha256 over the path and content of every file of the ``helpers`` package (modules,
-    templates, data files; not ``__pycache__``)."""
-    package = config.PROJECT_ROOT / "src" / "helpers"
-    files = [
-        p
-        for p in package.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
-    ]
-    return _hash_tree(files, package)
-
-
-def shipped_fingerprint() -> str:
-    """sha256 over the shipped reference data (``SHIPPED``: lookups, transcribed published
-    figures, the source lock, the data dictionary)."""
-    files = []
-    for name in SHIPPED:
-        path = config.PROJECT_ROOT / name
-        files += [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
-    return _hash_tree([p for p in files if p.exists()], config.PROJECT_ROOT)
-
-
-def environment_fingerprint() -> str:
-    """sha256 over the Python version and the name and version of every installed package."""
-    installed = sorted(
-        f"{d.metadata['Name']}=={d.version}".lower()
-        for d in importlib.metadata.distributions()
-        if d.metadata["Name"]
-    )
-    return hashlib.sha256("\n".join([platform.python_version(), *installed]).encode()).hexdigest()
+_hash_tree = hashing.hash_tree
 
 
 def key_parts(

@@ -1,0 +1,88 @@
+"""A memo on disk for the analysis layer's results, so that the processes of one run (notebooks
+02-04 side by side, then the site) and a second run compute each measure once.
+
+A result is stored under ``<cache>/measures/<key>.pickle``, where the key is the sha256 of what
+the computation depends on: the input table's content (``frame_digest``), the arguments, and
+``hashing.inputs_fingerprint()`` (every file of the ``helpers`` package, the shipped reference
+data and the installed packages). Any change to those gives a new key, so a stale result is never
+read; set ``DA_MEMO=0`` to compute everything afresh. Files are written atomically (a temporary
+file renamed), so processes running side by side never read half a file. Each call returns its
+own copy (unpickled), so a caller changing a result does not change anyone else's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+
+from helpers.core import config, hashing
+
+T = TypeVar("T")
+#: bump when the pickled objects change meaning in a way the code fingerprint would not show
+MEMO_VERSION = 1
+
+
+def enabled() -> bool:
+    """False when ``DA_MEMO`` is '0' (or 'false', 'no')."""
+    return os.environ.get("DA_MEMO", "1").strip().lower() not in {"0", "false", "no"}
+
+
+def memo_dir() -> Path:
+    """``<cache>/measures/`` (``DA_CACHE_DIR``, default ``data/cache``)."""
+    return config.cache_dir() / "measures"
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """Hex sha256 of a table's content: column names, dtypes, index and every value
+    (``pandas.util.hash_pandas_object``). Equal tables give equal digests; changing one cell
+    changes it."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([str(c) for c in frame.columns]).encode())
+    digest.update(json.dumps([str(t) for t in frame.dtypes]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def key(kind: str, parts: dict) -> str:
+    """The memo key of a computation: ``kind`` (what is computed) and ``parts`` (its arguments,
+    JSON-serialisable, tables given as ``frame_digest``) with the inputs fingerprint."""
+    text = json.dumps(
+        {
+            "kind": kind,
+            "parts": parts,
+            "version": MEMO_VERSION,
+            "inputs": hashing.inputs_fingerprint(),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached(kind: str, parts: dict, compute: Callable[[], T]) -> T:
+    """``compute()``'s result, read from the memo when the same computation (``kind``,
+    ``parts``, same package, data and environment) was stored before, else computed and stored.
+    A memo file that cannot be read is computed again and replaced."""
+    if not enabled():
+        return compute()
+    path = memo_dir() / f"{key(kind, parts)}.pickle"
+    if path.exists():
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # a damaged or foreign file: compute again
+            pass
+    result = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as handle:
+        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(handle.name, path)
+    return result
