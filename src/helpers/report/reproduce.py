@@ -40,7 +40,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from helpers.core import config, datamode, hashing
+from helpers.core import config, datamode, hashing, imports
 from helpers.core.hashing import (  # noqa: F401 (re-exported: the keys of a run)
     SHIPPED,
     code_fingerprint,
@@ -48,6 +48,8 @@ from helpers.core.hashing import (  # noqa: F401 (re-exported: the keys of a run
     shipped_fingerprint,
 )
 from helpers.data import sources
+
+imports.skip_unused_format_checkers()  # about 3 CPU s less in each process reading notebooks
 
 #: where the keys of the last run's outputs are kept (inside the reports folder)
 STATE_NAME = ".reproduce-state.json"
