@@ -197,6 +197,7 @@ def build(
     content, the arguments, the package, the reference data and the environment), so the
     notebooks and the site of one run compute each measure once.
     """
+    year = year or rates.latest_year(da)  # the same key whether the latest year is named or not
     parts = {
         "spec": repr(spec),
         "da": memo.frame_digest(da),

@@ -261,13 +261,18 @@ def _width(text: str, font: float, bold: bool) -> float:
 
 def _wrap(text: str, font: float, indent: float = 0, bold: bool = False) -> list[str]:
     """``text`` broken into lines that fit the page width less ``indent`` (inches), measured
-    with the Helvetica metrics; a word longer than a line (an address) is cut."""
+    with the Helvetica metrics; a word longer than a line (an address) is cut. Widths add up
+    character by character (no kerning), so each word is measured once."""
     usable = (A4[0] - 2 * MARGIN - indent) * 72 - 2
-    lines, current = [], ""
+    space = _width(" ", font, bold)
+    lines, current, current_width = [], "", 0.0
     for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if _width(candidate, font, bold) <= usable:
-            current = candidate
+        word_width = _width(word, font, bold)
+        if current and current_width + space + word_width <= usable:
+            current, current_width = f"{current} {word}", current_width + space + word_width
+            continue
+        if not current and word_width <= usable:
+            current, current_width = word, word_width
             continue
         if current:
             lines.append(current)
@@ -275,7 +280,7 @@ def _wrap(text: str, font: float, indent: float = 0, bold: bool = False) -> list
             cut = next(i for i in range(len(word), 0, -1) if _width(word[:i], font, bold) <= usable)
             lines.append(word[:cut])
             word = word[cut:]
-        current = word
+        current, current_width = word, _width(word, font, bold)
     return [*lines, current] if current else lines or [""]
 
 
