@@ -194,7 +194,8 @@ def source_rows(mode: DataMode) -> pd.DataFrame:
 
 def verdicts_for_year(result: MeasureResult, da: pd.DataFrame, year: str) -> pd.DataFrame:
     """The verdict table of ``result`` (one row per police force area, the columns of
-    ``MeasureResult.verdicts``) for another financial year ``year``.
+    ``MeasureResult.verdicts``) for another financial year ``year``: ``measure.verdicts_for_year``
+    plus, for community resolutions, the guidance test of that year.
 
     Equal to ``measure.build(result.spec, da, year, ...).verdicts`` with the result's settings
     (and, for community resolutions, to ``measure_community_resolutions``), but it reuses the
@@ -204,25 +205,8 @@ def verdicts_for_year(result: MeasureResult, da: pd.DataFrame, year: str) -> pd.
     ``result.rates``."""
     if year == result.year:
         return result.verdicts.copy()
-    table = result.rates
-    if year not in set(table["financial_year"]):
-        raise KeyError(f"{year!r} is not a year of the measure's rates")
-    latest = table[table["financial_year"] == year].reset_index(drop=True)
-    comparison = statistics.compare_to_target(
-        latest, "successes", "trials", levels=(0.95, result.level), method=result.comparison.method
-    )
-    recent = measure.recent_change(table, year)
-    out = measure._verdicts(
-        result.spec,
-        da,
-        year,
-        result.denominator,
-        result.level,
-        latest,
-        comparison,
-        result.trends,
-        recent,
-    )
+    out = measure.verdicts_for_year(result, da, year)
+    latest = result.rates[result.rates["financial_year"] == year].reset_index(drop=True)
     if "guidance" in result.verdicts:
         tested = statistics.threshold_test(
             latest["successes"],
