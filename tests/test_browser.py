@@ -9,7 +9,7 @@ Skipped, saying why, when Playwright or Chromium is missing or cannot start.
 from __future__ import annotations
 
 import pytest
-from small_site import KENT, build
+from small_site import KENT
 
 from helpers.analysis import statistics
 from helpers.report import screenshots
@@ -49,8 +49,8 @@ class Visit:
         assert outside == []
 
 
-def test_index_lists_the_forces_and_the_search_filters_them(chromium):
-    site = build()
+def test_index_lists_the_forces_and_the_search_filters_them(chromium, small_site):
+    site = small_site
     visit = Visit(chromium, site.reports / "index.html")
     page = visit.page
     rows = page.locator("table.forces tbody tr")
@@ -65,8 +65,8 @@ def test_index_lists_the_forces_and_the_search_filters_them(chromium):
     visit.check_clean()
 
 
-def test_force_page_renders_with_its_charts(chromium):
-    site = build()
+def test_force_page_renders_with_its_charts(chromium, small_site):
+    site = small_site
     visit = Visit(chromium, site.reports / "profiles" / "kent.html")
     page = visit.page
     assert page.locator("h1").inner_text() == "Kent"
@@ -92,8 +92,8 @@ def highlighted(page, chart: str) -> dict:
     )
 
 
-def test_community_resolution_page_responds_to_force_year_and_threshold(chromium):
-    site = build()
+def test_community_resolution_page_responds_to_force_year_and_threshold(chromium, small_site):
+    site = small_site
     result = site.measures["community_resolution"]
     visit = Visit(chromium, site.reports / "community-resolutions.html")
     page = visit.page
@@ -172,8 +172,8 @@ def test_community_resolution_page_responds_to_force_year_and_threshold(chromium
     visit.check_clean()
 
 
-def test_a_force_named_in_the_address_is_chosen(chromium):
-    site = build()
+def test_a_force_named_in_the_address_is_chosen(chromium, small_site):
+    site = small_site
     page = chromium.new_page()
     page.goto((site.reports / "evidence-led-prosecution.html").as_uri() + "#force=kent")
     page.wait_for_selector("#chart-outcome16-funnel .main-svg")
