@@ -115,3 +115,34 @@ def small_site(sample_data, tmp_path_factory):
     from small_site import build
 
     return build(sample_data, tmp_path_factory.mktemp("small-site"))
+
+
+#: the longest tests (measured: benchmarks/RESULTS.md, "make test"), longest first. With
+#: ``-n 2 --dist worksteal`` (``make test``) each worker starts with one half of the collection
+#: (the first half to the first worker) and then steals from the other's queue: these tests go
+#: to the front of the two halves in turn, so that the two longest start at once, one on each
+#: worker, and none starts last and leaves a core idle at the end.
+LONGEST_FIRST = (
+    "test_reports.py::test_reproduce_end_to_end_then_verify",
+    "test_official_mode.py::test_notebooks_run_in_official_mode",
+    "test_reproduce.py::test_side_by_side_then_reused_then_only_the_changed_one",
+    "test_sample.py::test_regenerating_gives_the_same_parsed_content",
+    "test_missing_counts.py::test_one_missing_count_is_never_a_zero",
+    "test_notebook_harness.py::test_changed_number_in_an_output_fails",
+    "test_reproduce.py::test_a_failing_notebook_is_named_and_the_others_finish",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        for position, name in enumerate(LONGEST_FIRST):
+            if name in item.nodeid:
+                return position
+        return len(LONGEST_FIRST)
+
+    ranked = sorted(items, key=rank)  # stable: the rest keep their order
+    longest = [item for item in ranked if rank(item) < len(LONGEST_FIRST)]
+    rest = ranked[len(longest) :]
+    first, second = longest[0::2], longest[1::2]
+    cut = max(0, len(items) // 2 - len(first))
+    items[:] = first + rest[:cut] + second + rest[cut:]
