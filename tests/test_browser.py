@@ -3,10 +3,15 @@ Python opens the index, a force page and the community resolution page from disk
 would, and checks that they render with no console error, that no request leaves the machine, that
 the charts are drawn, and that choosing a force, a year or a threshold changes what is shown.
 
-Skipped, saying why, when Playwright or Chromium is missing or cannot start.
+Skipped, saying why, when Playwright or Chromium is missing or cannot start, unless
+``DA_REQUIRE_BROWSER=1`` is set (``.ci/run`` sets it when Chromium is installed): then a browser
+that cannot run fails the test instead, so that a green CI run means the browser test ran.
 """
 
 from __future__ import annotations
+
+import contextlib
+import os
 
 import pytest
 from small_site import KENT
@@ -17,13 +22,50 @@ from helpers.report import screenshots
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def chromium():
+#: set to 1 (``.ci/run`` does when Chromium is installed) to fail, not skip, without a browser
+REQUIRE = "DA_REQUIRE_BROWSER"
+
+
+def browser_required() -> bool:
+    return os.environ.get(REQUIRE, "").strip().lower() in {"1", "true", "yes"}
+
+
+@contextlib.contextmanager
+def open_browser():
+    """``screenshots.browser()``; when it cannot run, a failure if ``DA_REQUIRE_BROWSER`` is set
+    and otherwise a skip, each saying why."""
     try:
         with screenshots.browser() as browser:
             yield browser
     except screenshots.BrowserUnavailable as error:
-        pytest.skip(f"browser test skipped: {error}")
+        if browser_required():
+            pytest.fail(f"{REQUIRE} is set but the browser cannot run: {error}", pytrace=False)
+        pytest.skip(f"browser test skipped ({REQUIRE} is not set): {error}")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with open_browser() as browser:
+        yield browser
+
+
+@pytest.mark.parametrize(
+    ("required", "outcome"), [("1", pytest.fail.Exception), ("", pytest.skip.Exception)]
+)
+def test_a_browser_that_cannot_run_fails_when_required_and_skips_otherwise(
+    monkeypatch, required, outcome
+):
+    @contextlib.contextmanager
+    def unavailable():
+        raise screenshots.BrowserUnavailable("Chromium is not installed")
+        yield
+
+    monkeypatch.setattr(screenshots, "browser", unavailable)
+    monkeypatch.setenv(REQUIRE, required)
+    with pytest.raises(outcome, match="Chromium is not installed") as raised:
+        with open_browser():
+            pass
+    assert (REQUIRE in str(raised.value)) and ("is set" in str(raised.value)) == bool(required)
 
 
 class Visit:
