@@ -16,15 +16,18 @@ from helpers import figures
 from helpers.analysis import robustness
 from helpers.analysis.measure import MeasureResult
 from helpers.core.datamode import DataMode
+from helpers.figures.saving import show_saved_figures
 
 RATE_LABEL = "share of outcomes assigned"
 
 
 def setup_notebook() -> None:
     """The collection's figure theme and pandas display settings for readable tables (text
-    wraps instead of being cut at 50 characters)."""
+    wraps instead of being cut at 50 characters); a saved figure is shown as the PNG it saved
+    (``figures.saving.show_saved_figures``: no second drawing)."""
     figures.set_theme()
     pd.set_option("display.max_colwidth", None)
+    show_saved_figures()
 
 
 def say(*paragraphs: str) -> None:
