@@ -59,7 +59,8 @@ verify: setup ## compare reports/figures/MANIFEST.csv of this run with the commi
 # processed data that 02-04 read) in the background, beside the unit tests spread over the cores
 # with pytest-xdist, then prints the nbval report. (xdist's loadgroup, which could put the
 # notebook cells on one worker, does not group them with pytest 9: its node ids are no longer
-# rewritable.)
+# rewritable.) The unit tests are spread with --dist worksteal: tests/conftest.py puts the longest
+# at the front of each worker's half, and an idle worker takes queued tests from a busy one.
 TEST_DIRS = tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	export DA_REPORTS_DIR=$$tmp/reports DA_PROCESSED_DIR=$$tmp/processed DA_CACHE_DIR=$$tmp/cache;
 
@@ -68,12 +69,12 @@ test: setup lint ## lint, then the unit tests and, beside them, nbval over every
 	DA_REPORTS_DIR=$$tmp/nbval/reports DA_PROCESSED_DIR=$$tmp/nbval/processed DA_CACHE_DIR=$$tmp/nbval/cache \
 	  $(BIN)/python -m pytest -p no:cacheprovider $(NBVAL) notebooks >$$tmp/nbval.log 2>&1 & nbval=$$!; \
 	echo "[test] nbval over the notebooks runs in the background; the unit tests:"; \
-	$(BIN)/python -m pytest -n auto tests || unit=$$?; \
+	$(BIN)/python -m pytest -n auto --dist worksteal tests || unit=$$?; \
 	wait $$nbval || nb=$$?; echo "[test] nbval over the notebooks:"; cat $$tmp/nbval.log; \
 	echo "[test] unit tests exit $$unit, notebooks exit $$nb"; test $$unit -eq 0 && test $$nb -eq 0
 
 unit: setup ## unit tests only (spread over the cores)
-	$(TEST_DIRS) $(BIN)/python -m pytest -n auto tests
+	$(TEST_DIRS) $(BIN)/python -m pytest -n auto --dist worksteal tests
 
 notebooks: setup ## run every notebook with nbval, comparing outputs exactly
 	$(BIN)/python -m pytest $(NBVAL) notebooks

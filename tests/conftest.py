@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+import copy
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers.core import config
+
+#: the data folders a test run points at temporary ones, with their environment variables
+DATA_VARIABLES = {
+    "raw": "DA_RAW_DIR",
+    "processed": "DA_PROCESSED_DIR",
+    "cache": "DA_CACHE_DIR",
+    "reports": "DA_REPORTS_DIR",
+}
 
 
 @pytest.fixture
@@ -26,3 +37,112 @@ def data_dirs(tmp_path, monkeypatch) -> dict[str, Path]:
     monkeypatch.setenv("DA_SOURCES_OVERRIDE", str(dirs["override"]))
     monkeypatch.delenv("DA_DATA_MIRROR", raising=False)
     return dirs
+
+
+@dataclass(frozen=True)
+class SampleData:
+    """The synthetic sample's processed data and measures, built once per test session (once per
+    xdist worker): ``processed`` and ``cache`` are its folders (the tidy stage's output and the
+    readers' and analysis memo's cache), ``tables`` every processed table, ``da`` the processed
+    DA table and ``measures`` ``profile.measure_all(da)``. Use ``fresh()`` for copies a test may
+    change."""
+
+    root: Path
+    mode: object
+    tables: dict
+    measures: dict
+
+    @property
+    def da(self) -> pd.DataFrame:
+        return self.tables["da_outcomes_by_force"]
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "processed"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache"
+
+    def fresh(self) -> tuple[pd.DataFrame, dict]:
+        """A copy of the DA table and of the measures (so that no test sees another's changes)."""
+        return self.da.copy(), copy.deepcopy(self.measures)
+
+    def point_at(self, patch: pytest.MonkeyPatch, root: Path) -> None:
+        """Set the data folders as ``data_dirs`` does, under ``root``, except the processed data
+        and the cache, which are this build's (read, not written: they were made from the same
+        inputs). ``root`` gets its own raw and reports folders and its own copy of the lock."""
+        for name, variable in DATA_VARIABLES.items():
+            if name in ("processed", "cache"):
+                patch.setenv(variable, str(self.root / name))
+            else:
+                (root / name).mkdir(exist_ok=True)
+                patch.setenv(variable, str(root / name))
+        lock = root / "SOURCES.lock"
+        shutil.copyfile(config.SOURCES_LOCK, lock)
+        patch.setenv("DA_SOURCES_LOCK", str(lock))
+        patch.setenv("DA_SOURCES_OVERRIDE", str(root / "sources.override.toml"))
+        patch.delenv("DA_DATA_MIRROR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def sample_data(tmp_path_factory) -> SampleData:
+    """The sample's tidy stage (written into a temporary processed folder) and its measures,
+    computed once per session for every test that reads them (briefings, workbook, force pages,
+    the small site, the missing-count cases) instead of once per test module."""
+    from helpers.analysis import profile
+    from helpers.data import sources, tidy
+
+    root = tmp_path_factory.mktemp("sample-data")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, variable in DATA_VARIABLES.items():
+            (root / name).mkdir()
+            patch.setenv(variable, str(root / name))
+        lock = root / "SOURCES.lock"
+        shutil.copyfile(config.SOURCES_LOCK, lock)
+        patch.setenv("DA_SOURCES_LOCK", str(lock))
+        patch.setenv("DA_SOURCES_OVERRIDE", str(root / "sources.override.toml"))
+        patch.delenv("DA_DATA_MIRROR", raising=False)
+        mode = sources.resolve_mode("sample")
+        tables = tidy.load_or_build(mode, quiet=True)
+        measures = profile.measure_all(tables["da_outcomes_by_force"])
+    return SampleData(root, mode, tables, measures)
+
+
+@pytest.fixture(scope="session")
+def small_site(sample_data, tmp_path_factory):
+    """A small build of the site (``tests/small_site.py``), once per session."""
+    from small_site import build
+
+    return build(sample_data, tmp_path_factory.mktemp("small-site"))
+
+
+#: the longest tests (measured: benchmarks/RESULTS.md, "make test"), longest first. With
+#: ``-n 2 --dist worksteal`` (``make test``) each worker starts with one half of the collection
+#: (the first half to the first worker) and then steals from the other's queue: these tests go
+#: to the front of the two halves in turn, so that the two longest start at once, one on each
+#: worker, and none starts last and leaves a core idle at the end.
+LONGEST_FIRST = (
+    "test_reports.py::test_reproduce_end_to_end_then_verify",
+    "test_official_mode.py::test_notebooks_run_in_official_mode",
+    "test_reproduce.py::test_side_by_side_then_reused_then_only_the_changed_one",
+    "test_sample.py::test_regenerating_gives_the_same_parsed_content",
+    "test_missing_counts.py::test_one_missing_count_is_never_a_zero",
+    "test_notebook_harness.py::test_changed_number_in_an_output_fails",
+    "test_reproduce.py::test_a_failing_notebook_is_named_and_the_others_finish",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        for position, name in enumerate(LONGEST_FIRST):
+            if name in item.nodeid:
+                return position
+        return len(LONGEST_FIRST)
+
+    ranked = sorted(items, key=rank)  # stable: the rest keep their order
+    longest = [item for item in ranked if rank(item) < len(LONGEST_FIRST)]
+    rest = ranked[len(longest) :]
+    first, second = longest[0::2], longest[1::2]
+    cut = max(0, len(items) // 2 - len(first))
+    items[:] = first + rest[:cut] + second + rest[cut:]

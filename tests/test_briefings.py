@@ -4,7 +4,6 @@ slug, saying the force, the data mode and the analysis layer's verdict sentences
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 
 import pytest
@@ -13,7 +12,6 @@ from pypdf import PdfReader
 from helpers.analysis import profile
 from helpers.core import config
 from helpers.core.datamode import SYNTHETIC_BANNER
-from helpers.data import sources, tidy
 from helpers.reference import forces
 from helpers.report import briefings, verdicts
 
@@ -27,25 +25,14 @@ A4_POINTS = (595.28, 841.89)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(sample_data, tmp_path_factory):
+    """The briefings of ``CODES`` written into a temporary reports folder from the session's
+    processed sample data and measures (``conftest.sample_data``)."""
     root = tmp_path_factory.mktemp("briefings")
+    da, measures = sample_data.fresh()
     with pytest.MonkeyPatch.context() as patch:
-        for name, variable in (
-            ("raw", "DA_RAW_DIR"),
-            ("processed", "DA_PROCESSED_DIR"),
-            ("cache", "DA_CACHE_DIR"),
-            ("reports", "DA_REPORTS_DIR"),
-        ):
-            (root / name).mkdir()
-            patch.setenv(variable, str(root / name))
-        lock = root / "SOURCES.lock"
-        shutil.copyfile(config.SOURCES_LOCK, lock)
-        patch.setenv("DA_SOURCES_LOCK", str(lock))
-        patch.setenv("DA_SOURCES_OVERRIDE", str(root / "sources.override.toml"))
-        patch.delenv("DA_DATA_MIRROR", raising=False)
-        mode = sources.resolve_mode("sample")
-        da = tidy.load_or_build(mode, quiet=True)["da_outcomes_by_force"]
-        measures = profile.measure_all(da)
+        sample_data.point_at(patch, root)
+        mode = sample_data.mode
         paths = briefings.write_briefings(measures, da, mode, codes=CODES, workers=1)
         yield {"mode": mode, "da": da, "measures": measures, "paths": paths}
 

@@ -3,13 +3,18 @@ Python opens the index, a force page and the community resolution page from disk
 would, and checks that they render with no console error, that no request leaves the machine, that
 the charts are drawn, and that choosing a force, a year or a threshold changes what is shown.
 
-Skipped, saying why, when Playwright or Chromium is missing or cannot start.
+Skipped, saying why, when Playwright or Chromium is missing or cannot start, unless
+``DA_REQUIRE_BROWSER=1`` is set (``.ci/run`` sets it when Chromium is installed): then a browser
+that cannot run fails the test instead, so that a green CI run means the browser test ran.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
-from small_site import KENT, build
+from small_site import KENT
 
 from helpers.analysis import statistics
 from helpers.report import screenshots
@@ -17,13 +22,50 @@ from helpers.report import screenshots
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def chromium():
+#: set to 1 (``.ci/run`` does when Chromium is installed) to fail, not skip, without a browser
+REQUIRE = "DA_REQUIRE_BROWSER"
+
+
+def browser_required() -> bool:
+    return os.environ.get(REQUIRE, "").strip().lower() in {"1", "true", "yes"}
+
+
+@contextlib.contextmanager
+def open_browser():
+    """``screenshots.browser()``; when it cannot run, a failure if ``DA_REQUIRE_BROWSER`` is set
+    and otherwise a skip, each saying why."""
     try:
         with screenshots.browser() as browser:
             yield browser
     except screenshots.BrowserUnavailable as error:
-        pytest.skip(f"browser test skipped: {error}")
+        if browser_required():
+            pytest.fail(f"{REQUIRE} is set but the browser cannot run: {error}", pytrace=False)
+        pytest.skip(f"browser test skipped ({REQUIRE} is not set): {error}")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with open_browser() as browser:
+        yield browser
+
+
+@pytest.mark.parametrize(
+    ("required", "outcome"), [("1", pytest.fail.Exception), ("", pytest.skip.Exception)]
+)
+def test_a_browser_that_cannot_run_fails_when_required_and_skips_otherwise(
+    monkeypatch, required, outcome
+):
+    @contextlib.contextmanager
+    def unavailable():
+        raise screenshots.BrowserUnavailable("Chromium is not installed")
+        yield
+
+    monkeypatch.setattr(screenshots, "browser", unavailable)
+    monkeypatch.setenv(REQUIRE, required)
+    with pytest.raises(outcome, match="Chromium is not installed") as raised:
+        with open_browser():
+            pass
+    assert (REQUIRE in str(raised.value)) and ("is set" in str(raised.value)) == bool(required)
 
 
 class Visit:
@@ -49,8 +91,8 @@ class Visit:
         assert outside == []
 
 
-def test_index_lists_the_forces_and_the_search_filters_them(chromium):
-    site = build()
+def test_index_lists_the_forces_and_the_search_filters_them(chromium, small_site):
+    site = small_site
     visit = Visit(chromium, site.reports / "index.html")
     page = visit.page
     rows = page.locator("table.forces tbody tr")
@@ -65,8 +107,8 @@ def test_index_lists_the_forces_and_the_search_filters_them(chromium):
     visit.check_clean()
 
 
-def test_force_page_renders_with_its_charts(chromium):
-    site = build()
+def test_force_page_renders_with_its_charts(chromium, small_site):
+    site = small_site
     visit = Visit(chromium, site.reports / "profiles" / "kent.html")
     page = visit.page
     assert page.locator("h1").inner_text() == "Kent"
@@ -92,8 +134,8 @@ def highlighted(page, chart: str) -> dict:
     )
 
 
-def test_community_resolution_page_responds_to_force_year_and_threshold(chromium):
-    site = build()
+def test_community_resolution_page_responds_to_force_year_and_threshold(chromium, small_site):
+    site = small_site
     result = site.measures["community_resolution"]
     visit = Visit(chromium, site.reports / "community-resolutions.html")
     page = visit.page
@@ -172,8 +214,8 @@ def test_community_resolution_page_responds_to_force_year_and_threshold(chromium
     visit.check_clean()
 
 
-def test_a_force_named_in_the_address_is_chosen(chromium):
-    site = build()
+def test_a_force_named_in_the_address_is_chosen(chromium, small_site):
+    site = small_site
     page = chromium.new_page()
     page.goto((site.reports / "evidence-led-prosecution.html").as_uri() + "#force=kent")
     page.wait_for_selector("#chart-outcome16-funnel .main-svg")

@@ -26,8 +26,6 @@ from matplotlib.ticker import PercentFormatter
 from helpers import figures
 from helpers.analysis import (
     charge,
-    community_resolution,
-    outcome16,
     relation,
     robustness,
     statistics,
@@ -498,24 +496,18 @@ def test_outcome_mix_and_coverage_are_clean(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sample")
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("processed", "cache", "reports"):
-            (root / name).mkdir()
-            patch.setenv(f"DA_{name.upper()}_DIR", str(root / name))
-        from helpers.data import sources, tidy
-
-        mode = sources.resolve_mode("sample")
-        processed = tidy.load_or_build(mode)
-        da = processed["da_outcomes_by_force"]
-        yield {
-            "da": da,
-            "lens": processed["open_data_lens"],
-            "cr": community_resolution.measure_community_resolutions(da),
-            "o16": outcome16.measure_outcome16(da),
-            "charge": charge.measure_charge(da),
-        }
+def sample(sample_data):
+    """The sample's processed tables and its three measures (``conftest.sample_data``: the same
+    tidy stage and ``measure_community_resolutions``, ``measure_outcome16`` and
+    ``measure_charge`` of the DA table, computed once per session)."""
+    da, measures = sample_data.fresh()
+    yield {
+        "da": da,
+        "lens": sample_data.tables["open_data_lens"].copy(),
+        "cr": measures["community_resolution"],
+        "o16": measures["outcome16"],
+        "charge": measures["charge"],
+    }
 
 
 def test_every_figure_on_the_sample_is_clean(sample, tmp_path):

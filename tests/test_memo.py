@@ -55,11 +55,10 @@ def test_damaged_memo_is_recomputed_and_memo_can_be_switched_off(memo_dirs, monk
     assert memo.cached("test", {"n": 1}, lambda: 4) == 4
 
 
-def test_measure_from_memo_equals_measure_computed_afresh(memo_dirs, monkeypatch):
+def test_measure_from_memo_equals_measure_computed_afresh(memo_dirs, sample_data, monkeypatch):
     from helpers.analysis import community_resolution
-    from helpers.data import sources, tidy
 
-    da = tidy.load_or_build(sources.resolve_mode("sample"), quiet=True)["da_outcomes_by_force"]
+    da = sample_data.fresh()[0]  # the sample's processed DA table (its memo is elsewhere)
     stored = community_resolution.measure_community_resolutions(da)
     read = community_resolution.measure_community_resolutions(da)
     monkeypatch.setenv("DA_MEMO", "0")

@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 import pytest
 
 from helpers.core import config
-from helpers.data import sources
 from helpers.reference import forces
 from helpers.report import profiles
 
@@ -92,16 +91,16 @@ def output_of(name: str, source: str, mime: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory):
-    """The 43 force pages rendered (without charts) into a temporary reports folder."""
+def pages(sample_data, tmp_path_factory):
+    """The 43 force pages rendered (without charts) into a temporary reports folder, from the
+    session's processed sample data and measures (``conftest.sample_data``)."""
     root = tmp_path_factory.mktemp("site")
+    da, measures = sample_data.fresh()
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("reports", "processed", "cache"):
-            (root / name).mkdir()
-        patch.setenv("DA_REPORTS_DIR", str(root / "reports"))
-        patch.setenv("DA_PROCESSED_DIR", str(root / "processed"))
-        patch.setenv("DA_CACHE_DIR", str(root / "cache"))
-        profiles.render_all(sources.resolve_mode("sample"), workers=1, with_figures=False)
+        sample_data.point_at(patch, root)
+        profiles.render_all(
+            sample_data.mode, workers=1, with_figures=False, da=da, measures=measures
+        )
         directory = root / "reports" / "profiles"
         yield {
             code: (directory / profiles.page_name(code)).read_text()

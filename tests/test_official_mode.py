@@ -16,7 +16,10 @@ NAMES = ("01_clean_outcome_data", "02_forces_vs_acpo_guidance", "03_evidence_led
 
 
 @pytest.mark.slow
-def test_notebooks_run_in_official_mode(data_dirs):
+def test_notebooks_run_in_official_mode(data_dirs, sample_data, monkeypatch):
+    # the readers' cache and the analysis memo of the session's sample build: the files placed
+    # here are the sample's, and both are keyed by content (file sha256, table digest)
+    monkeypatch.setenv("DA_CACHE_DIR", str(sample_data.cache))
     for source in sources.required_sources():
         shutil.copytree(config.SAMPLE_DIR / source, data_dirs["raw"] / source)
     mode = sources.resolve_mode("official")

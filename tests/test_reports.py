@@ -50,7 +50,11 @@ def test_auto_falls_back_to_sample_when_offline(data_dirs, monkeypatch, capsys):
 
 
 @pytest.mark.slow
-def test_reproduce_end_to_end_then_verify(data_dirs):
+def test_reproduce_end_to_end_then_verify(data_dirs, sample_data, monkeypatch):
+    # the readers' cache and the analysis memo of the session's sample build (keyed by file and
+    # table content, so only the same work is reused; the cold paths are tested where they are
+    # the point: test_profile_pages_index_and_links, the readers' and the memo's tests)
+    monkeypatch.setenv("DA_CACHE_DIR", str(sample_data.cache))
     index = reproduce.reproduce("sample", fetch_first=False)
     text = index.read_text()
     assert "SYNTHETIC SAMPLE - not real data" in text and text.count("DATA MODE") == 2

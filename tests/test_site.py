@@ -10,7 +10,6 @@ import re
 
 import nbformat
 import pytest
-from small_site import build
 
 from helpers.analysis import statistics
 from helpers.core.datamode import SYNTHETIC_BANNER
@@ -88,8 +87,8 @@ def test_stylesheet_wraps_table_text_and_is_not_escaped(tmp_path):
 
 
 @pytest.mark.slow
-def test_index_names_and_links_all_43_forces_and_the_national_pages():
-    built = build()
+def test_index_names_and_links_all_43_forces_and_the_national_pages(small_site):
+    built = small_site
     text = (built.reports / "index.html").read_text()
     names = forces.force_names()
     for code in forces.territorial_codes():
@@ -116,8 +115,8 @@ def test_index_names_and_links_all_43_forces_and_the_national_pages():
 
 
 @pytest.mark.slow
-def test_no_page_loads_anything_from_a_network():
-    built = build()
+def test_no_page_loads_anything_from_a_network(small_site):
+    built = small_site
     checked = [
         built.reports / name
         for name in (
@@ -137,8 +136,8 @@ def test_no_page_loads_anything_from_a_network():
 
 
 @pytest.mark.slow
-def test_each_year_is_compared_as_the_engine_compares_the_latest_year():
-    built = build()
+def test_each_year_is_compared_as_the_engine_compares_the_latest_year(small_site):
+    built = small_site
     for result in built.measures.values():
         comparisons = interactive.comparisons_by_year(result)
         assert list(comparisons) == sorted(set(result.rates["financial_year"]))
@@ -150,8 +149,8 @@ def test_each_year_is_compared_as_the_engine_compares_the_latest_year():
 
 
 @pytest.mark.slow
-def test_threshold_slider_grid_at_the_default_gives_the_guidance_verdict():
-    built = build()
+def test_threshold_slider_grid_at_the_default_gives_the_guidance_verdict(small_site):
+    built = small_site
     result = built.measures["community_resolution"]
     grid = site.threshold_verdicts(result, result.year)
     at_default = next(g for g in grid if g["threshold"] == 0.01)
@@ -165,10 +164,10 @@ def test_threshold_slider_grid_at_the_default_gives_the_guidance_verdict():
 
 
 @pytest.mark.slow
-def test_national_figures_are_valid_plotly_marked_synthetic_and_worded():
+def test_national_figures_are_valid_plotly_marked_synthetic_and_worded(small_site):
     import plotly.graph_objects as go
 
-    built = build()
+    built = small_site
     data = page_data(built.reports / "community-resolutions.html")
     result = built.measures["community_resolution"]
     payload = data["measures"]["community_resolution"]
@@ -196,8 +195,8 @@ def test_national_figures_are_valid_plotly_marked_synthetic_and_worded():
 
 
 @pytest.mark.slow
-def test_analyst_reports_have_no_code_and_no_developer_text():
-    built = build()
+def test_analyst_reports_have_no_code_and_no_developer_text(small_site):
+    built = small_site
     for short in ("community-resolutions-report", "evidence-led-prosecution-report"):
         text = (built.reports / f"{short}.html").read_text()
         assert "hl-ipython3" not in text  # no highlighted code cell

@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.analysis import community_resolution, profile
-from helpers.data import sources, tidy
+from helpers.analysis import community_resolution
 from helpers.report import widgets
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def da():
-    return tidy.build(sources.resolve_mode("sample"), use_cache=False).tables[
-        "da_outcomes_by_force"
-    ]
+def da(sample_data):
+    """The sample's processed DA table (``conftest.sample_data``, built once per session)."""
+    return sample_data.fresh()[0]
+
+
+@pytest.fixture(scope="module")
+def measures(sample_data):
+    """``profile.measure_all`` of that table, computed once per session."""
+    return sample_data.fresh()[1]
 
 
 def test_measure_explorer_offers_every_force_and_year(da):
@@ -37,6 +41,6 @@ def test_threshold_slider_offers_the_grid_and_starts_at_one_per_cent(da):
     assert slider.value == 0.01 and ("1.00%", 0.01) in slider.options
 
 
-def test_profile_selector_starts_at_the_force(da):
-    box = widgets.profile_selector(da, profile.measure_all(da), "E23000013")
+def test_profile_selector_starts_at_the_force(da, measures):
+    box = widgets.profile_selector(da, measures, "E23000013")
     assert box.children[0].value == "E23000013"

@@ -5,7 +5,6 @@ empty cell with its reason, and writing it twice gives the same bytes."""
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -14,10 +13,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.analysis import community_resolution, measure, profile
+from helpers.analysis import community_resolution, measure
 from helpers.core import config
 from helpers.core.datamode import SYNTHETIC_BANNER, DataMode
-from helpers.data import sources, tidy
 from helpers.report import workbook
 
 pytestmark = pytest.mark.slow
@@ -32,27 +30,14 @@ NUMERATORS = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The sample's processed data in temporary folders (as the ``data_dirs`` fixture does), the
-    measures and the workbook written once."""
+def built(sample_data, tmp_path_factory):
+    """The sample's processed data and measures (``conftest.sample_data``, with temporary
+    folders as the ``data_dirs`` fixture sets them) and the workbook written once."""
     root = tmp_path_factory.mktemp("workbook")
+    da, measures = sample_data.fresh()
     with pytest.MonkeyPatch.context() as patch:
-        for name, variable in (
-            ("raw", "DA_RAW_DIR"),
-            ("processed", "DA_PROCESSED_DIR"),
-            ("cache", "DA_CACHE_DIR"),
-            ("reports", "DA_REPORTS_DIR"),
-        ):
-            (root / name).mkdir()
-            patch.setenv(variable, str(root / name))
-        lock = root / "SOURCES.lock"
-        shutil.copyfile(config.SOURCES_LOCK, lock)
-        patch.setenv("DA_SOURCES_LOCK", str(lock))
-        patch.setenv("DA_SOURCES_OVERRIDE", str(root / "sources.override.toml"))
-        patch.delenv("DA_DATA_MIRROR", raising=False)
-        mode = sources.resolve_mode("sample")
-        da = tidy.load_or_build(mode, quiet=True)["da_outcomes_by_force"]
-        measures = profile.measure_all(da)
+        sample_data.point_at(patch, root)
+        mode = sample_data.mode
         path = workbook.write_workbook(measures, mode, da=da)
         yield {"mode": mode, "da": da, "measures": measures, "path": path, "patch": patch}
 
