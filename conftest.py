@@ -6,6 +6,12 @@ warnings and progress bars go there and are not results.
 
 from __future__ import annotations
 
+from helpers.core import imports
+
+# nbval reads every notebook with nbformat: skip jsonschema's unused 'iri' checker (about 3 CPU s
+# per process; helpers.core.imports says why it is unused)
+imports.skip_unused_format_checkers()
+
 try:
     from nbval.plugin import IPyNbFile
 except ImportError:  # pragma: no cover - nbval is in the lock

@@ -5,15 +5,17 @@ a measure under another setting, or reads what the engine computed, and says wha
 
 * ``threshold_grid``: the guidance threshold test at several thresholds and under both
   denominators, naming the forces flagged in each (``threshold_summary`` counts them).
-* ``open_cases`` / ``mature_year_sensitivity``: outcome 0 ("not yet assigned") as a share of
-  crimes recorded, and the latest-year comparison repeated on the year before (more mature).
-* ``offence_mix_context`` / ``offence_standardised_rates``: each force's offence mix in the Home
-  Office open data, and indirect standardisation of an outcome's rate by offence group there.
-  The DA table has no offence breakdown: the DA comparison itself stays crude
-  (``CRUDE_COMPARISON_NOTE``).
+* ``open_cases`` / ``mature_year_sensitivity`` / ``mature_year_changes``: outcome 0 ("not yet
+  assigned") as a share of crimes recorded, and the verdicts with the latest (least mature)
+  year left out: the comparison made on the year before, the trends ending there.
+* ``offence_mix_context`` / ``offence_standardised_rates`` / ``case_mix``: each force's offence
+  mix in the Home Office open data, and indirect standardisation of an outcome's rate by offence
+  group there beside the crude rate. The DA table has no offence breakdown: the DA comparison
+  itself stays crude (``CRUDE_COMPARISON_NOTE``).
 * ``between_force_spread`` / ``shrunken_estimates``: how far forces differ on the percentage
   scale, and empirical Bayes rates for a caterpillar plot, where a funnel plot cannot flag anyone.
-* ``small_numbers``: a documented minimum of events, flagged per force.
+* ``small_numbers`` / ``with_minimum_events`` / ``minimum_events``: a documented minimum of
+  events (a parameter recorded on the result), flagged per force.
 * ``sensitivity_table``: per-force classification under winsorisation, adjustment, limits method
   and excluding the first year, in one tidy table.
 
@@ -22,6 +24,7 @@ The rules chosen are logged in ``docs/assumptions_log.md`` ("Figures and robustn
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -37,6 +40,8 @@ DENOMINATORS = ("total_outcomes", "crimes_recorded")
 #: as resting on small numbers: with fewer than 10 events a Poisson count's relative standard
 #: error, 1 / sqrt(count), exceeds about 30%
 MINIMUM_EVENTS = 10
+#: the trend verdicts recomputed by the sensitivity checks
+TREND_VERDICTS = ("trend_direction", "trend_pattern", "movement")
 #: the crude-comparison sentence for tables and pages
 CRUDE_COMPARISON_NOTE = (
     "The force comparison of domestic abuse outcomes is crude: the ONS table gives each force's "
@@ -186,33 +191,56 @@ def open_cases_by_year(da: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
+#: the verdicts compared on the mature year: the latest-year comparison and the long-run trend
+MATURE_COMPARISON_VERDICTS = ("vs_national", "extreme", "guidance")
+#: values that mean a verdict could not be reached (never counted as a change)
+NOT_COMPARABLE = ("no data", "too few data")
+
+
 def mature_year_sensitivity(
     da: pd.DataFrame,
     measure_function: Callable[..., measure.MeasureResult],
     mature_year: str | None = None,
+    latest: measure.MeasureResult | None = None,
+    **settings,
 ) -> pd.DataFrame:
-    """The latest-year force comparison repeated on a more mature year.
+    """The verdicts with the most recent (least mature) year(s) left out.
 
     Crimes recorded late in the latest year have had the least time to reach an outcome (outcome
-    0 is highest there), so the latest year's outcome mix can shift as cases close. This runs
-    ``measure_function(da)`` (latest year) and ``measure_function(da, year=mature_year)``
-    (default: the year before the latest) and sets the verdicts side by side.
+    0 is highest there), and quick closures (outcome 16, community resolutions) come first, so
+    the latest year's outcome mix can shift as cases close. This runs ``measure_function`` on
+    the whole table (``latest``, or ``measure_function(da, **settings)``) and on the table
+    without the years after ``mature_year`` (default: the year before the latest, i.e. the latest
+    year left out), and sets the verdicts side by side: the latest-year comparison
+    (``MATURE_COMPARISON_VERDICTS``: vs_national, extreme and guidance when the measure has it)
+    is then made on the mature year, and the long-run trend (``TREND_VERDICTS``) is fitted
+    without the years left out.
 
     ``measure_function``: e.g. ``community_resolution.measure_community_resolutions``,
-    ``outcome16.measure_outcome16`` or ``charge.measure_charge``. Out: one row per police force
-    area: force_code, force_name, latest_year, mature_year, open_share_latest,
-    open_share_mature (``open_cases``), rate_latest, rate_mature, and for ``vs_national``,
-    ``extreme`` (and ``guidance`` when the measure has it) the two values and ``<verdict>_changed``
-    (True when both years have data and the verdicts differ), with ``any_changed``. Raises
-    ValueError when the table has a single year.
+    ``outcome16.measure_outcome16`` or ``charge.measure_charge``; ``settings``: its keyword
+    arguments (threshold, denominator, level, funnel_method), the same for both runs;
+    ``latest``: the result already computed on the whole table with those settings (saves one
+    run). Out: one row per police force area: force_code, force_name, latest_year, mature_year,
+    open_share_latest, open_share_mature (``open_cases``), rate_latest, rate_mature, and per
+    verdict the two values and ``<verdict>_changed`` (True when both runs reach a verdict, i.e.
+    neither is 'no data' or 'too few data', and they differ), with ``any_changed``;
+    ``attrs['verdicts']`` lists the verdicts compared. Raises ValueError when the table has a
+    single year, when ``mature_year`` is not an earlier year of it, or when ``latest`` is not
+    for the latest year.
     """
     years = sorted(da["financial_year"].unique())
     if len(years) < 2:
         raise ValueError("a mature year needs at least two years in the DA table")
     latest_year = years[-1]
     mature_year = mature_year or years[-2]
-    latest = measure_function(da)
-    mature = measure_function(da, year=mature_year)
+    if mature_year not in years[:-1]:
+        raise ValueError(
+            f"mature_year must be a year of the table before {latest_year}, not {mature_year!r}"
+        )
+    latest = measure_function(da, **settings) if latest is None else latest
+    if latest.year != latest_year:
+        raise ValueError(f"latest is for {latest.year}, not the table's latest year {latest_year}")
+    mature = measure_function(da[da["financial_year"] <= mature_year], **settings)
     shares = open_cases(da).set_index(["financial_year", "force_code"])["open_share"]
     out = latest.verdicts[["force_code", "force_name"]].copy()
     out["latest_year"], out["mature_year"] = latest.year, mature.year
@@ -222,17 +250,41 @@ def mature_year_sensitivity(
     b = mature.verdicts.set_index("force_code")
     out["rate_latest"] = out["force_code"].map(a["rate"])
     out["rate_mature"] = out["force_code"].map(b["rate"])
-    verdicts = ["vs_national", "extreme"] + (["guidance"] if "guidance" in a else [])
+    compared = [v for v in (*MATURE_COMPARISON_VERDICTS, *TREND_VERDICTS) if v in a]
     changed_any = pd.Series(False, index=out.index)
-    for verdict in verdicts:
+    for verdict in compared:
         first = out["force_code"].map(a[verdict])
         second = out["force_code"].map(b[verdict])
         out[f"{verdict}_latest"], out[f"{verdict}_mature"] = first, second
-        both = first.ne("no data") & second.ne("no data")
+        both = ~first.isin(NOT_COMPARABLE) & ~second.isin(NOT_COMPARABLE)
         out[f"{verdict}_changed"] = both & first.ne(second)
         changed_any |= out[f"{verdict}_changed"]
     out["any_changed"] = changed_any
+    out.attrs["verdicts"] = compared
     return out
+
+
+def mature_year_changes(table: pd.DataFrame) -> pd.DataFrame:
+    """Per verdict of a ``mature_year_sensitivity`` table: ``forces_compared`` (both runs reach
+    a verdict), ``forces_changed`` and ``changes`` ('Force: latest -> mature', sorted by force
+    name, '; '-separated; '' for none)."""
+    rows = []
+    for verdict in table.attrs.get("verdicts", []):
+        latest, mature = table[f"{verdict}_latest"], table[f"{verdict}_mature"]
+        compared = ~latest.isin(NOT_COMPARABLE) & ~mature.isin(NOT_COMPARABLE)
+        changed = table[table[f"{verdict}_changed"]].sort_values("force_name")
+        rows.append(
+            {
+                "verdict": verdict,
+                "forces_compared": int(compared.sum()),
+                "forces_changed": len(changed),
+                "changes": "; ".join(
+                    f"{r.force_name}: {r[f'{verdict}_latest']} -> {r[f'{verdict}_mature']}"
+                    for _, r in changed.iterrows()
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=["verdict", "forces_compared", "forces_changed", "changes"])
 
 
 # ------------------------------------------------------------------------------------------
@@ -350,6 +402,48 @@ def offence_standardised_rates(
     return table
 
 
+def case_mix(
+    lens_table: pd.DataFrame,
+    outcome_types: tuple[int, ...],
+    year: str | None = None,
+    basis: str = "outcomes_closed",
+) -> pd.DataFrame:
+    """Each force's offence mix beside its crude and offence-standardised rate of an outcome,
+    in the Home Office open data (no DA flag): the context for the crude DA comparison
+    (``CRUDE_COMPARISON_NOTE``).
+
+    ``offence_mix_context`` and ``offence_standardised_rates`` for the same ``year`` (default:
+    the latest of the open data; a year the open data do not hold is replaced by their latest
+    year before it, or their first year, and ``financial_year`` says which was used) and
+    ``basis``, joined by force. Out: one row per police force
+    area with data in the mix (sorted by name): force_code, force_name, financial_year,
+    vap_outcomes, the ``share_*`` columns of the mix (proportions of violence against the
+    person outcomes), and ``crude_rate``, ``standardised_rate`` (with ``rate_lower``,
+    ``rate_upper``; NaN where the standardisation leaves the force out) and ``difference_pp``
+    (standardised minus crude, percentage points). ``attrs``: ``national_shares`` (share column
+    -> pooled share over forces) and ``outcome_types``.
+    """
+    years = sorted(lens_table["financial_year"].unique())
+    if year is not None and year not in years:
+        earlier = [y for y in years if y < year]
+        year = earlier[-1] if earlier else years[0]
+    mix = offence_mix_context(lens_table, year, basis)
+    year = str(mix["financial_year"].iloc[0])
+    rates = offence_standardised_rates(lens_table, outcome_types, year, basis)
+    shares = [c for c in mix.columns if c.startswith("share_")]
+    national = {c: float(mix[f"national_{c}"].iloc[0]) for c in shares}
+    out = mix[["force_code", "force_name", "financial_year", "vap_outcomes", *shares]].merge(
+        rates[["force_code", "crude_rate", "standardised_rate", "rate_lower", "rate_upper"]],
+        on="force_code",
+        how="left",
+        validate="1:1",
+    )
+    out["difference_pp"] = 100 * (out["standardised_rate"] - out["crude_rate"])
+    out = out.sort_values("force_name").reset_index(drop=True)
+    out.attrs.update(national_shares=national, outcome_types=tuple(outcome_types))
+    return out
+
+
 # ------------------------------------------------------------------------------------------
 # item 10: spread between forces and shrunken estimates
 # ------------------------------------------------------------------------------------------
@@ -413,14 +507,37 @@ def shrunken_estimates(result: measure.MeasureResult, level: float = 0.95) -> pd
 # ------------------------------------------------------------------------------------------
 
 
-def small_numbers(result: measure.MeasureResult, minimum: int = MINIMUM_EVENTS) -> pd.DataFrame:
+def with_minimum_events(
+    result: measure.MeasureResult, minimum: int = MINIMUM_EVENTS
+) -> measure.MeasureResult:
+    """A copy of ``result`` that records the minimum number of events (``extras
+    ['minimum_events']``) below which its tables, maps and sentences flag a rate as resting on
+    small numbers (``small_numbers``, ``verdicts.verdict_table``, ``publish.force_map``). The
+    numbers and verdicts are unchanged. A notebook sets it once from its ``MIN_EVENTS``
+    parameter: ``cr = robustness.with_minimum_events(cr, MIN_EVENTS)``. Raises ValueError for a
+    negative minimum."""
+    if minimum < 0:
+        raise ValueError(f"minimum must be >= 0, not {minimum}")
+    return dataclasses.replace(result, extras={**result.extras, "minimum_events": int(minimum)})
+
+
+def minimum_events(result: measure.MeasureResult) -> int:
+    """The minimum of events a result's rates are flagged against: the one recorded by
+    ``with_minimum_events``, else ``MINIMUM_EVENTS``."""
+    return int(result.extras.get("minimum_events", MINIMUM_EVENTS))
+
+
+def small_numbers(result: measure.MeasureResult, minimum: int | None = None) -> pd.DataFrame:
     """Per police force area (43): the latest year's events (``successes``), trials, and
-    ``small`` = True when the force has data and fewer than ``minimum`` events (default 10,
-    ``MINIMUM_EVENTS``: a rate resting on so few events moves a lot with one or two cases);
-    ``has_data``; and ``comparison_small_numbers``, the funnel's own rule (observed *and*
-    expected events below its ``min_events``, never classed above or below). Tables show the
-    flag beside the rate; maps hatch the flagged forces (``figures.force_map(...,
+    ``small`` = True when the force has data and fewer than ``minimum`` events (default: the
+    result's ``minimum_events``, normally ``MINIMUM_EVENTS`` = 10: a rate resting on so few
+    events moves a lot with one or two cases); ``has_data``; ``extreme`` and ``vs_national``
+    (the engine's verdicts, to check that a flagged rate is not called an outlier); and
+    ``comparison_small_numbers``, the funnel's own rule (observed *and* expected events below
+    its ``min_events``, never classed above or below: ``docs/assumptions_log.md`` S2). Tables
+    show the flag beside the rate; maps hatch the flagged forces (``figures.force_map(...,
     flagged=robustness.flagged_codes(table))``). Raises ValueError for a negative minimum."""
+    minimum = minimum_events(result) if minimum is None else minimum
     if minimum < 0:
         raise ValueError("minimum must be >= 0")
     verdicts = result.verdicts
@@ -428,6 +545,8 @@ def small_numbers(result: measure.MeasureResult, minimum: int = MINIMUM_EVENTS) 
     out["has_data"] = verdicts["rate"].notna()
     out["small"] = out["has_data"] & (out["successes"] < minimum)
     out["minimum"] = minimum
+    out["extreme"] = verdicts["extreme"]
+    out["vs_national"] = verdicts["vs_national"]
     funnel = result.comparison.table.set_index("force_code")["small_numbers"]
     out["comparison_small_numbers"] = out["force_code"].map(funnel).fillna(False).astype(bool)
     return out
@@ -441,8 +560,6 @@ def flagged_codes(table: pd.DataFrame) -> list[str]:
 # ------------------------------------------------------------------------------------------
 # item 12: one table of classification changes
 # ------------------------------------------------------------------------------------------
-
-TREND_VERDICTS = ("trend_direction", "trend_pattern", "movement")
 
 
 def sensitivity_table(
@@ -542,8 +659,13 @@ __all__ = [
     "CRUDE_COMPARISON_NOTE",
     "MINIMUM_EVENTS",
     "between_force_spread",
+    "case_mix",
     "flagged_codes",
+    "MATURE_COMPARISON_VERDICTS",
+    "TREND_VERDICTS",
+    "mature_year_changes",
     "mature_year_sensitivity",
+    "minimum_events",
     "offence_mix_context",
     "offence_standardised_rates",
     "open_cases",
@@ -554,4 +676,5 @@ __all__ = [
     "small_numbers",
     "threshold_grid",
     "threshold_summary",
+    "with_minimum_events",
 ]

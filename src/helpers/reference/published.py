@@ -99,7 +99,7 @@ def community_resolution_history(implied: bool = False) -> pd.DataFrame:
     published 2012 and 2013 total (``LAB14-2012+2013``, 6,861) minus the published 2013 count
     (``LAB14-2013``, 3,305) = 3,556, so 2012 was higher than 2013 and a line from 2009 to 2013
     would hide that. That row has ``derived`` True, the id of the total it comes from, the
-    total's source URL and ``derivation`` in words. Nothing is estimated: it is subtraction of
+    total's source URL and ``derivation`` in words (saying it is implied, not published). Nothing is estimated: it is subtraction of
     two published figures of the same 15 forces. Rows are sorted by year. The history figure
     (notebook 02) should use ``community_resolution_history(implied=True)`` with
     ``figures.published_points_plot``, which draws the derived point hollow and lists its
@@ -130,8 +130,9 @@ def community_resolution_history(implied: bool = False) -> pd.DataFrame:
                     "source_url": table.loc[total_id, "source_url"],
                     "derived": True,
                     "derivation": (
-                        f"{year}: published {total_id} ({total:,.0f}) minus {part_id} "
-                        f"({part:,.0f}) = {total - part:,.0f}"
+                        f"{year} is implied, not published: the published {total_id} "
+                        f"({total:,.0f}) minus the published {part_id} ({part:,.0f}) = "
+                        f"{total - part:,.0f}"
                     ),
                 }
             )

@@ -20,10 +20,25 @@ def excluded_sentence(profile: ForceProfile) -> str:
     )
 
 
+def small_numbers_notes(profile: ForceProfile, minimum: int | None = None) -> list[str]:
+    """The force's small-numbers notes, one per measure whose rate rests on fewer than
+    ``minimum`` events (default: each result's ``robustness.minimum_events``, 10 unless set;
+    ``verdicts.small_numbers_note``); [] when every rate rests on enough events."""
+    notes = (
+        verdicts.small_numbers_note(result, profile.force_code, minimum)
+        for result in profile.measures.values()
+    )
+    return [note for note in notes if note]
+
+
 def profile_sentences(profile: ForceProfile) -> list[str]:
-    """Plain-language sentences for one force profile, every number from its measure results."""
+    """Plain-language sentences for one force profile, every number from its measure results:
+    per measure its verdicts and, when its rate rests on small numbers, the note saying so
+    (``verdicts.small_numbers_note``)."""
     sentences = [profile.year_note] if profile.year_note else []
     for result in profile.measures.values():
         sentences += verdicts.force_sentences(result, profile.force_code)
+        note = verdicts.small_numbers_note(result, profile.force_code)
+        sentences += [note] if note else []
     gap = excluded_sentence(profile)
     return [*sentences, gap] if gap else sentences

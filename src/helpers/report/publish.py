@@ -2,7 +2,9 @@
 numbers drawn and the manifest row) through one path, and computed prose rendered as markdown.
 
 Every measure's funnel, map and trend panel go through here, so notebooks 02-04 call one function
-per figure instead of repeating the compare -> draw -> save steps.
+per figure instead of repeating the compare -> draw -> save steps. Every figure is saved with
+``data=None``: its CSV is the table the figure function recorded as it drew
+(``figures.drawn_data``), so it holds exactly the numbers drawn (``docs/assumptions_log.md`` R11).
 """
 
 from __future__ import annotations
@@ -11,18 +13,21 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers import figures
+from helpers.analysis import robustness
 from helpers.analysis.measure import MeasureResult
-from helpers.analysis.statistics import level_label
 from helpers.core.datamode import DataMode
+from helpers.figures.saving import show_saved_figures
 
 RATE_LABEL = "share of outcomes assigned"
 
 
 def setup_notebook() -> None:
     """The collection's figure theme and pandas display settings for readable tables (text
-    wraps instead of being cut at 50 characters)."""
+    wraps instead of being cut at 50 characters); a saved figure is shown as the PNG it saved
+    (``figures.saving.show_saved_figures``: no second drawing)."""
     figures.set_theme()
     pd.set_option("display.max_colwidth", None)
+    show_saved_figures()
 
 
 def say(*paragraphs: str) -> None:
@@ -30,25 +35,6 @@ def say(*paragraphs: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown("\n\n".join(p for p in paragraphs if p)))
-
-
-def funnel_data(result: MeasureResult, comparison=None) -> pd.DataFrame:
-    """The numbers a funnel plot draws: per force, counts, rate, interval, z, the adjusted limits
-    at the result's level and the position against them."""
-    comparison = comparison or result.comparison
-    label = level_label(result.level)
-    columns = [
-        "force_code",
-        "force_name",
-        "successes",
-        "trials",
-        "rate",
-        "ci_lower",
-        "ci_upper",
-        "z",
-    ]
-    columns += [f"lower_{label}_adjusted", f"upper_{label}_adjusted", f"position_{label}_adjusted"]
-    return comparison.table[columns]
 
 
 def funnel(
@@ -63,7 +49,7 @@ def funnel(
 ):
     """Draw the funnel plot of a measure's comparison (default: with the national rate; pass
     another ``statistics.Comparison`` of the same latest-year table, e.g. with a threshold),
-    save it with ``funnel_data`` and return the figure."""
+    save it with the numbers drawn (``figures.funnel_table``) and return the figure."""
     comparison = comparison or result.comparison
     fig = figures.funnel_plot(
         comparison,
@@ -72,23 +58,26 @@ def funnel(
         highlight=highlight,
         label_level=result.level,
     )
-    figures.save_figure(fig, name, funnel_data(result, comparison), mode, notebook, section)
+    figures.save_figure(fig, name, None, mode, notebook, section)
     return fig
 
 
 def force_map(
     result: MeasureResult, mode: DataMode, notebook: str, section: str, name: str, title: str
 ):
-    """Tile map of the latest year's rates (forces without data shown as 'no data'), saved."""
+    """Tile map of the latest year's rates (forces without data shown as 'no data'), with the
+    forces whose rate rests on fewer events than the result's minimum hatched
+    (``robustness.small_numbers``; the minimum is ``robustness.minimum_events(result)``), saved
+    with the numbers drawn."""
+    minimum = robustness.minimum_events(result)
     fig = figures.force_map(
         result.latest.set_index("force_code")["rate"],
         title=f"{title}{mode.title_suffix()}",
         value_label=f"{result.spec.short_label} / outcomes assigned",
+        flagged=robustness.flagged_codes(robustness.small_numbers(result, minimum)),
+        flag_label=f"hatched: rate on fewer than {minimum} events (small numbers)",
     )
-    data = result.verdicts[
-        ["force_code", "force_name", "successes", "trials", "rate", "no_data_reason"]
-    ]
-    figures.save_figure(fig, name, data, mode, notebook, section)
+    figures.save_figure(fig, name, None, mode, notebook, section)
     return fig
 
 
@@ -96,7 +85,7 @@ def trend_panel(
     result: MeasureResult, mode: DataMode, notebook: str, section: str, name: str, title: str
 ):
     """Small multiples of each force's rate over the years with the national rate, saved with
-    the force-year rates drawn."""
+    the numbers drawn (force-year rates, intervals and the national line)."""
     fig = figures.trend_panel(
         result.rates,
         "force_code",
@@ -109,7 +98,7 @@ def trend_panel(
     )
     for ax in fig.axes:
         ax.tick_params(axis="x", labelrotation=90)
-    figures.save_figure(fig, name, result.rates, mode, notebook, section)
+    figures.save_figure(fig, name, None, mode, notebook, section)
     return fig
 
 
@@ -133,7 +122,7 @@ def scatter(
     fig = figures.scatter_with_fit(
         frame, "rate_x", "rate_y", "trials", fit, *labels, f"{title}{mode.title_suffix()}"
     )
-    figures.save_figure(fig, name, frame.drop(columns=["label"]), mode, notebook, section)
+    figures.save_figure(fig, name, None, mode, notebook, section)
     return fig
 
 
@@ -150,12 +139,13 @@ def national_series(series: pd.DataFrame, mode: DataMode, notebook: str, section
         f"DA-related crimes, England and Wales{mode.title_suffix()}",
         "Shares of outcomes assigned (excluding outcome 0), with 95% intervals; forces without data are left out of that year.",
     )
-    figures.save_figure(fig, "03_national_series", series, mode, notebook, section)
+    figures.save_figure(fig, "03_national_series", None, mode, notebook, section)
     return fig
 
 
 def cps_stage(series: pd.DataFrame, notebook: str, section: str):
-    """The CPS stage figure from the published figures (``cps.cps_series``)."""
+    """The CPS stage figure from the published figures (``cps.cps_series``), saved with the
+    values drawn."""
     from helpers.analysis import cps_stage as stage
     from helpers.reference import cps
 
@@ -166,5 +156,30 @@ def cps_stage(series: pd.DataFrame, notebook: str, section: str):
         "Domestic abuse at the CPS, England and Wales (published figures)",
         "Published CPS/ONS figures; gaps are years with no transcribed figure. Sources in the table above.",
     )
-    figures.save_figure(fig, "03_cps_stage", series, "published", notebook, section)
+    figures.save_figure(fig, "03_cps_stage", None, "published", notebook, section)
     return fig
+
+
+HISTORY_TITLE = (
+    "Community resolutions in domestic abuse cases: published pre-2015 figures\n"
+    "(the 2014 study counts community resolutions plus restorative justice)"
+)
+HISTORY_NOTE = (
+    "Different coverage and definitions: never to be joined to each other or to the official "
+    "series.\nHollow: implied by published figures, not itself published. Sources: see the table."
+)
+
+
+def history(notebook: str, section: str, name: str = "02_history_published"):
+    """The published pre-2015 counts with the 2012 count implied by the same FOI release
+    (``published.community_resolution_history(implied=True)``: drawn hollow, its derivation
+    under the chart) and the 2014 study labelled as community resolutions plus restorative
+    justice (title and legend), saved with the numbers drawn. Returns (figure, history table)."""
+    from helpers.reference import published
+
+    table = published.community_resolution_history(implied=True)
+    fig = figures.published_points_plot(
+        table, "year", "count", "coverage_group", HISTORY_TITLE, "cases", HISTORY_NOTE
+    )
+    figures.save_figure(fig, name, None, "published", notebook, section)
+    return fig, table

@@ -10,12 +10,14 @@ threshold).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from helpers.analysis import cps_stage
+from helpers.analysis import cps_stage, robustness
 from helpers.analysis.measure import MeasureResult
-from helpers.report.formatting import count, pct
+from helpers.report.formatting import count, format_table, pct
 
 
 def _level(result: MeasureResult) -> str:
@@ -219,10 +221,12 @@ def movement_summary(result: MeasureResult) -> str:
 
 def verdict_table(result: MeasureResult) -> pd.DataFrame:
     """The verdicts of every force in plain words, sorted by rate (highest first, no data last),
-    for display."""
+    for display. The column 'small numbers' flags a rate on fewer events than the result's
+    minimum (``robustness.minimum_events``; ``small_numbers_flag``)."""
     rows = result.verdicts.sort_values(
         ["rate", "force_name"], ascending=[False, True], na_position="last"
     )
+    minimum = robustness.minimum_events(result)
     table = pd.DataFrame(
         {
             "force": rows["force_name"],
@@ -231,6 +235,7 @@ def verdict_table(result: MeasureResult) -> pd.DataFrame:
                 "" if np.isnan(lo) else f"{pct(lo, 2)} to {pct(hi, 2)}"
                 for lo, hi in zip(rows["ci_lower"], rows["ci_upper"], strict=True)
             ],
+            "small numbers": [small_numbers_flag(row, minimum) for _, row in rows.iterrows()],
             "vs national": rows["vs_national"],
             f"extreme ({_level(result)} adjusted)": rows["extreme"],
             "rank": rows["rank"].map(lambda v: "" if pd.isna(v) else str(int(v))),
@@ -239,7 +244,7 @@ def verdict_table(result: MeasureResult) -> pd.DataFrame:
         }
     )
     if "guidance" in rows:
-        table.insert(5, "guidance", rows["guidance"])
+        table.insert(6, "guidance", rows["guidance"])
     return table.reset_index(drop=True)
 
 
@@ -347,4 +352,241 @@ def spread_sentence(result: MeasureResult, spread: dict) -> str:
         f"(phi = {spread['phi']:.0f}), and {result.count('extreme', 'above') + result.count('extreme', 'below')} "
         f"forces lie outside their adjusted limits. The spread says how different forces are; the funnel says which are "
         "extreme given that spread."
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# small numbers (issue 13 item 11)
+# ------------------------------------------------------------------------------------------
+
+
+def small_numbers_flag(row: pd.Series, minimum: int = robustness.MINIMUM_EVENTS) -> str:
+    """'fewer than 10 events' for a verdict row (``result.verdict(code)`` or a row of
+    ``result.verdicts``) whose rate rests on fewer than ``minimum`` events (numerator count);
+    '' for a force with enough events or without data (no rate, nothing to flag)."""
+    if pd.isna(row["rate"]) or pd.isna(row["successes"]) or row["successes"] >= minimum:
+        return ""
+    return f"fewer than {minimum} events"
+
+
+def small_numbers_note(result: MeasureResult, force_code: str, minimum: int | None = None) -> str:
+    """One force's small-numbers note on one measure, for its profile page: a sentence when its
+    rate in ``result.year`` rests on fewer than ``minimum`` events (default: the result's
+    ``robustness.minimum_events``), '' otherwise (also for a force without data)."""
+    minimum = robustness.minimum_events(result) if minimum is None else minimum
+    row = result.verdict(force_code)
+    if not small_numbers_flag(row, minimum):
+        return ""
+    events = int(row["successes"])
+    return (
+        f"{row['force_name']}'s {result.spec.label} in {result.year} rests on {count(events)} "
+        f"{'event' if events == 1 else 'events'}, fewer than the minimum of {minimum} (small numbers): "
+        "one or two cases more or fewer would move it a lot, so read it with its interval; it is "
+        f"{'not ' if row['extreme'] not in ('above', 'below') else ''}classed as extreme."
+    )
+
+
+def small_numbers_sentence(result: MeasureResult, minimum: int | None = None) -> str:
+    """The forces whose rate rests on fewer than ``minimum`` events (default: the result's
+    ``robustness.minimum_events``), by name with their events, and whether any of them is
+    classed extreme (checked, not assumed: the funnel's rule, ``docs/assumptions_log.md`` S2,
+    needs at least 10 observed events to call a force above and 10 expected events to call it
+    below)."""
+    table = robustness.small_numbers(result, minimum)
+    flagged = table[table["small"]].sort_values(["successes", "force_name"])
+    minimum = int(table["minimum"].iloc[0])
+    if flagged.empty:
+        return (
+            f"Small numbers: no force's {result.spec.label} in {result.year} rests on fewer "
+            f"than {minimum} events."
+        )
+    listed = names([f"{r.force_name} ({count(r.successes)})" for r in flagged.itertuples()])
+    plural = len(flagged) != 1
+    extreme = flagged[flagged["extreme"].isin(["above", "below"])]
+    if extreme.empty:
+        checked = ("none of them is" if plural else "it is not") + " classed extreme"
+    else:
+        checked = (
+            f"{len(extreme)} of them {'is' if len(extreme) == 1 else 'are'} classed extreme ("
+            + names([f"{r.force_name}: {r.extreme}" for r in extreme.itertuples()])
+            + "; the funnel's own minimum is on observed events for above and on events expected "
+            "at the national rate for below, docs/assumptions_log.md S2)"
+        )
+    return (
+        f"Small numbers: in {result.year}, the {result.spec.label} of {len(flagged)} "
+        f"{'forces rests' if plural else 'force rests'} on fewer than {minimum} events (events in "
+        f"brackets): {listed}. {'They are' if plural else 'It is'} flagged in the table and hatched on "
+        f"the map; a rate on so few events moves a lot with one or two cases, and {checked}."
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# open cases: the verdicts on a mature year (issue 13 item 8)
+# ------------------------------------------------------------------------------------------
+
+MATURE_VERDICT_WORDS = {
+    "vs_national": "against the national rate",
+    "extreme": "extreme allowing for the variation between forces",
+    "guidance": "against the guidance threshold",
+    "trend_direction": "long-run trend",
+    "trend_pattern": "shape of the trend",
+    "movement": "movement after correction across forces",
+}
+
+
+def mature_year_sentence(table: pd.DataFrame, label: str = "rate") -> str:
+    """A ``robustness.mature_year_sensitivity`` table in words: which year was left out, how
+    many of its crimes were still open against the mature year (median over forces), and per
+    verdict how many forces change (names for up to eight; the table of
+    ``robustness.mature_year_changes`` has them all)."""
+    latest, mature = table["latest_year"].iloc[0], table["mature_year"].iloc[0]
+    changes = robustness.mature_year_changes(table)
+    parts = []
+    for row in changes.itertuples():
+        words = MATURE_VERDICT_WORDS.get(row.verdict, row.verdict)
+        if row.forces_changed == 0:
+            parts.append(f"{words}: none of {row.forces_compared}")
+            continue
+        changed = table[table[f"{row.verdict}_changed"]].sort_values("force_name")["force_name"]
+        named = f" ({names(changed.tolist())})" if len(changed) <= 8 else ""
+        parts.append(f"{words}: {row.forces_changed} of {row.forces_compared}{named}")
+    return (
+        f"Open cases: in {latest} the median force still had {pct(table['open_share_latest'].median())} "
+        f"of its domestic abuse-related crimes with no outcome (outcome 0), against "
+        f"{pct(table['open_share_mature'].median())} in {mature}. With {latest} left out, so that the "
+        f"comparison is made on {mature} and the trends end there, the {label} verdicts that change "
+        f"are, per verdict: {'; '.join(parts)}. A verdict that changes rests partly on the least "
+        "mature year; it is shown, not removed."
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# case mix (issue 13 item 9), history (item 15), the other denominator (item 6)
+# ------------------------------------------------------------------------------------------
+
+
+def case_mix_sentence(table: pd.DataFrame, label: str = "community resolution rate") -> str:
+    """A ``robustness.case_mix`` table in words: how far forces' offence mix differs in the
+    open data, and how much standardising by offence group moves the outcome's rate there
+    (largest move in points, and the rank correlation of crude and standardised rates)."""
+    year = table["financial_year"].iloc[0]
+    stalking = table["share_stalking_harassment"].dropna()
+    national = table.attrs["national_shares"]["share_stalking_harassment"]
+    both = table.dropna(subset=["crude_rate", "standardised_rate"])
+    largest = both.loc[both["difference_pp"].abs().idxmax()] if len(both) else None
+    if largest is None:
+        moved = "no force has both rates"
+    else:
+        moved = (
+            f"standardising moves a force's rate by at most {abs(largest['difference_pp']):.2f} "
+            f"percentage points ({largest['force_name']}: {pct(largest['crude_rate'], 2)} crude, "
+            f"{pct(largest['standardised_rate'], 2)} standardised)"
+        )
+        if both["crude_rate"].nunique() > 1 and both["standardised_rate"].nunique() > 1:
+            rho = both["crude_rate"].corr(both["standardised_rate"], method="spearman")
+            moved += (
+                f", and the rank correlation of crude and standardised rates over {len(both)} "
+                f"forces is {rho:.3f}"
+            )
+    return (
+        f"In the open data for {year}, stalking and harassment (with controlling or coercive behaviour) "
+        f"was {pct(stalking.min())} to {pct(stalking.max())} of a force's violence against the person "
+        f"outcomes ({pct(national)} over all forces). For the {label} of violence against the person "
+        f"there, {moved}. This is general practice, not domestic abuse: it shows how much offence mix "
+        "can move a force's rate, not how much it moves the domestic abuse rates above."
+    )
+
+
+CASE_MIX_COLUMNS = {
+    "force_name": "force",
+    "vap_outcomes": "VAP outcomes",
+    "share_violence_with_injury": "with injury",
+    "share_violence_without_injury": "without injury",
+    "share_stalking_harassment": "stalking and harassment",
+    "share_controlling_coercive": "of which controlling or coercive",
+    "share_other_vap": "other VAP",
+    "crude_rate": "crude rate",
+    "standardised_rate": "standardised rate",
+    "difference_pp": "difference (points)",
+}
+
+
+def case_mix_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A ``robustness.case_mix`` table for display: per force its outcomes for violence against
+    the person (VAP) in the open data, the share of each offence group, and the outcome's crude
+    and offence-standardised rate there with the difference in percentage points."""
+    shares = [c for c in table.columns if c.startswith("share_")]
+    shown = format_table(
+        table[list(CASE_MIX_COLUMNS)],
+        percent=(*shares, "crude_rate", "standardised_rate"),
+        integer=("vap_outcomes",),
+        decimals={"difference_pp": 2},
+        pct_decimals=1,
+    )
+    return shown.rename(columns=CASE_MIX_COLUMNS)
+
+
+def _forces_in(group: str) -> str:
+    """'15 forces' from a coverage label such as 'community resolutions: 15 forces, FOI ...'."""
+    found = re.search(r"(\d+) forces", group)
+    return found.group(0) if found else "the forces covered"
+
+
+def history_sentence(history: pd.DataFrame) -> str:
+    """The published pre-2015 points (``published.community_resolution_history(implied=True)``)
+    in words: the FOI series' published counts, the implied 2012 count against 2013, and the
+    2014 study's count with its wider definition. The coverage (how many forces) is read from
+    each point's ``coverage_group``."""
+    published = history[~history["derived"].astype(bool)].sort_values("year")
+    group = published["coverage_group"].iloc[0]
+    series = published[published["coverage_group"] == group]
+    first, last = series.iloc[0], series.iloc[-1]
+    study = published[published["coverage_group"] != group].iloc[-1]
+    sentence = (
+        f"The published count of the same {_forces_in(group)} went from {count(first['count'])} "
+        f"({first['year']}) to {count(last['count'])} ({last['year']}), "
+        f"{last['count'] / first['count']:.1f} times as many"
+    )
+    implied = history[history["derived"].astype(bool) & (history["coverage_group"] == group)]
+    if len(implied):
+        row = implied.iloc[0]
+        higher = row["count"] > last["count"]
+        sentence += (
+            f"; the same release implies {count(row['count'])} for {row['year']} (its published "
+            f"two-year total minus the {last['year']} count), "
+            + (
+                f"higher than {last['year']}, so the rise did not run steadily to {last['year']}"
+                if higher
+                else f"not higher than {last['year']}"
+            )
+        )
+    return (
+        f"{sentence}. Across {_forces_in(study['coverage_group'])} in {study['year']} a study counted "
+        f"{count(study['count'])} community resolutions and restorative justice disposals together in "
+        "domestic abuse cases, a wider definition. These are published figures and arithmetic on "
+        "them, not computed here."
+    )
+
+
+def denominator_sentence(result: MeasureResult, alternative: MeasureResult) -> str:
+    """The same measure under its two denominators (``result`` on outcomes assigned,
+    ``alternative`` on crimes recorded, same year): the rank correlation of force rates, both
+    national rates, the forces above the guidance threshold under each and the forces whose
+    guidance verdict changes."""
+    both = result.verdicts.merge(
+        alternative.verdicts, on="force_code", suffixes=("", "_recorded"), validate="1:1"
+    )
+    rank_correlation = both["rate"].corr(both["rate_recorded"], method="spearman")
+    sentence = (
+        f"Spearman rank correlation of force rates under the two denominators: **{rank_correlation:.3f}**. "
+        f"National rate {pct(result.national_rate, 2)} on outcomes assigned, "
+        f"{pct(alternative.national_rate, 2)} on crimes recorded."
+    )
+    if "guidance" not in both:
+        return sentence
+    changed = both[both["guidance"] != both["guidance_recorded"]]["force_name"].tolist()
+    return (
+        f"{sentence} Above the threshold: {result.count('guidance', 'above the threshold')} forces on "
+        f"outcomes assigned, {alternative.count('guidance', 'above the threshold')} on crimes recorded; "
+        f"forces whose guidance verdict changes: {names(changed)}."
     )
