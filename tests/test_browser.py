@@ -174,7 +174,13 @@ def test_community_resolution_page_responds_to_force_year_and_threshold(chromium
     )
     page.mouse.move(x - 20, y - 20)
     page.mouse.move(x, y, steps=5)
-    page.wait_for_selector(f"#{funnel} .hoverlayer .hovertext")
+    # on the way the pointer passes other forces: wait (up to 10 s) for the label to follow it
+    page.wait_for_function(
+        """id => { const label = document.querySelector(`#${id} .hoverlayer .hovertext`);
+        return label !== null && label.textContent.includes('Kent'); }""",
+        arg=funnel,
+        timeout=10_000,
+    )
     hover = page.locator(f"#{funnel} .hoverlayer .hovertext").first.text_content()
     assert "Kent" in hover and f"{100 * kent['rate']:.2f}%" in hover and "95% interval" in hover
     assert f"{kent['successes']:,.0f} of {kent['trials']:,.0f} outcomes assigned" in hover
