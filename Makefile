@@ -69,12 +69,12 @@ test: setup lint ## lint, then the unit tests and, beside them, nbval over every
 	DA_REPORTS_DIR=$$tmp/nbval/reports DA_PROCESSED_DIR=$$tmp/nbval/processed DA_CACHE_DIR=$$tmp/nbval/cache \
 	  $(BIN)/python -m pytest -p no:cacheprovider $(NBVAL) notebooks >$$tmp/nbval.log 2>&1 & nbval=$$!; \
 	echo "[test] nbval over the notebooks runs in the background; the unit tests:"; \
-	$(BIN)/python -m pytest -n auto --dist worksteal tests || unit=$$?; \
+	$(BIN)/python -m pytest -n auto --dist worksteal --durations=10 tests || unit=$$?; \
 	wait $$nbval || nb=$$?; echo "[test] nbval over the notebooks:"; cat $$tmp/nbval.log; \
 	echo "[test] unit tests exit $$unit, notebooks exit $$nb"; test $$unit -eq 0 && test $$nb -eq 0
 
 unit: setup ## unit tests only (spread over the cores)
-	$(TEST_DIRS) $(BIN)/python -m pytest -n auto --dist worksteal tests
+	$(TEST_DIRS) $(BIN)/python -m pytest -n auto --dist worksteal --durations=10 tests
 
 notebooks: setup ## run every notebook with nbval, comparing outputs exactly
 	$(BIN)/python -m pytest $(NBVAL) notebooks
