@@ -152,8 +152,7 @@ def cached_read(
         "reader": source_id,
         "reader_version": reader_version,
     }
-    cache_file = config.cache_dir() / f"{source_id}-v{reader_version}-{digest[:24]}.parquet"
-    meta_file = cache_file.with_suffix(".json")
+    cache_file, meta_file = _cache_files(source_id, reader_version, digest)
     if use_cache and cache_file.exists() and meta_file.exists():
         frame, problem = _load_checked(cache_file, meta_file, schema)
         if frame is not None:
@@ -183,6 +182,25 @@ def cached_read(
         meta_tmp.write_text(json.dumps({"attrs": attrs, "check": check}, sort_keys=True, indent=1))
         meta_tmp.replace(meta_file)
     return frame
+
+
+def read_cache_entry(
+    source_id: str, reader_version: int, schema, path: Path
+) -> pd.DataFrame | None:
+    """The frame ``cached_read`` would return from the cache for ``path`` (checked the same way),
+    or None when ``path`` has no intact cache entry; then ``cached_read`` parses the file and
+    says why an entry it found was not used. For callers that read cache hits in their own
+    process and send only the files to parse to worker processes (``tidy.read_all``)."""
+    cache_file, meta_file = _cache_files(source_id, reader_version, sha256_file(path))
+    if not (cache_file.exists() and meta_file.exists()):
+        return None
+    return _load_checked(cache_file, meta_file, schema)[0]
+
+
+def _cache_files(source_id: str, reader_version: int, digest: str) -> tuple[Path, Path]:
+    """The parquet file and the JSON meta file of a cache entry."""
+    cache_file = config.cache_dir() / f"{source_id}-v{reader_version}-{digest[:24]}.parquet"
+    return cache_file, cache_file.with_suffix(".json")
 
 
 def _load_checked(
