@@ -130,6 +130,18 @@ def cached_read(
     as parquet in ``config.cache_dir()`` keyed by the file's sha256 and ``reader_version`` (both
     from the source registry, ``helpers.data.sources``), so a rerun reads nothing twice.
 
+    A cache entry is a parquet file and a JSON meta file beside it. It is written only after the
+    schema validated the parsed frame, so a cache hit does not run the schema again: the whole
+    pandera validation took 0.69 s of a 1.1 s warm read of one real-size year (667,920 rows;
+    ``benchmarks/RESULTS.md``), re-proving what was proven when the entry was written. Instead
+    the meta records, at write time, the sha256 of the parquet file and its columns, dtypes and
+    row count; a hit is used only when the parquet file still has that sha256 (any changed,
+    removed or added byte: a dropped column, removed rows, an edited value, a truncated or
+    foreign file) and reads back with exactly those columns (the schema's, in order), dtypes
+    and rows (a pandas or pyarrow that reads the same bytes differently). Anything else (and
+    an entry written before these checks existed) is re-read from the source file with a
+    ``UserWarning`` saying why, and the entry rewritten. The checks cost about 2 ms per entry.
+
     ``attrs`` of the result: file name, sha256, reader (the source id), reader version, whatever
     the parser set, and ``from_cache``. Raises what the parser or the schema raises.
     """
@@ -140,14 +152,17 @@ def cached_read(
         "reader": source_id,
         "reader_version": reader_version,
     }
-    cache_file = config.cache_dir() / f"{source_id}-v{reader_version}-{digest[:24]}.parquet"
-    meta_file = cache_file.with_suffix(".json")
+    cache_file, meta_file = _cache_files(source_id, reader_version, digest)
     if use_cache and cache_file.exists() and meta_file.exists():
-        frame = pd.read_parquet(cache_file)
-        frame = _restore_dtypes(frame, schema)
-        schema.validate(frame)
-        frame.attrs = {**json.loads(meta_file.read_text()), "from_cache": True}
-        return frame
+        frame, problem = _load_checked(cache_file, meta_file, schema)
+        if frame is not None:
+            return frame
+        warnings.warn(
+            f"cache entry {cache_file.name} for {path.name} is not the one written after "
+            f"validation ({problem}); reading the source file again and rewriting the entry",
+            UserWarning,
+            stacklevel=2,
+        )
     frame = parse(path)
     frame = schema.validate(frame)
     attrs = {**info, **frame.attrs}
@@ -156,15 +171,80 @@ def cached_read(
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_suffix(".tmp")
         frame.to_parquet(tmp, index=False)
+        check = {
+            "parquet_sha256": sha256_file(tmp),
+            "rows": len(frame),
+            "columns": list(frame.columns),
+            "dtypes": [str(dtype) for dtype in frame.dtypes],
+        }
         tmp.replace(cache_file)
-        meta_file.write_text(json.dumps(attrs, sort_keys=True, indent=1))
+        meta_tmp = meta_file.with_suffix(".json.tmp")
+        meta_tmp.write_text(json.dumps({"attrs": attrs, "check": check}, sort_keys=True, indent=1))
+        meta_tmp.replace(meta_file)
     return frame
 
 
+def read_cache_entry(
+    source_id: str, reader_version: int, schema, path: Path
+) -> pd.DataFrame | None:
+    """The frame ``cached_read`` would return from the cache for ``path`` (checked the same way),
+    or None when ``path`` has no intact cache entry; then ``cached_read`` parses the file and
+    says why an entry it found was not used. For callers that read cache hits in their own
+    process and send only the files to parse to worker processes (``tidy.read_all``)."""
+    cache_file, meta_file = _cache_files(source_id, reader_version, sha256_file(path))
+    if not (cache_file.exists() and meta_file.exists()):
+        return None
+    return _load_checked(cache_file, meta_file, schema)[0]
+
+
+def _cache_files(source_id: str, reader_version: int, digest: str) -> tuple[Path, Path]:
+    """The parquet file and the JSON meta file of a cache entry."""
+    cache_file = config.cache_dir() / f"{source_id}-v{reader_version}-{digest[:24]}.parquet"
+    return cache_file, cache_file.with_suffix(".json")
+
+
+def _load_checked(
+    cache_file: Path, meta_file: Path, schema
+) -> tuple[pd.DataFrame | None, str | None]:
+    """The cached frame when the entry is intact (see ``cached_read``), else (None, why not)."""
+    try:
+        meta = json.loads(meta_file.read_text())
+        attrs = meta["attrs"]
+        check = {key: meta["check"][key] for key in ("parquet_sha256", "columns", "dtypes", "rows")}
+    except (ValueError, KeyError, TypeError):
+        return None, "its meta file is unreadable or from an older cache format"
+    if sha256_file(cache_file) != check["parquet_sha256"]:
+        return None, "the parquet file's sha256 differs from the one recorded when it was written"
+    if check["columns"] != list(schema.columns):
+        return None, f"recorded columns {check['columns']} are not the schema's"
+    try:
+        frame = _restore_dtypes(pd.read_parquet(cache_file), schema)
+    except Exception as error:  # any failure to read or convert means: read the source
+        return None, f"the parquet file does not read ({type(error).__name__}: {error})"
+    found = {
+        "columns": list(frame.columns),
+        "dtypes": [str(dtype) for dtype in frame.dtypes],
+        "rows": len(frame),
+    }
+    differences = [
+        f"{key} {found[key]} (written: {check[key]})" for key in found if found[key] != check[key]
+    ]
+    if differences:
+        return None, "it reads back with other " + "; ".join(differences)
+    frame.attrs = {**attrs, "from_cache": True}
+    return frame, None
+
+
 def _restore_dtypes(frame: pd.DataFrame, schema) -> pd.DataFrame:
+    """Columns of the schema's numeric and boolean dtypes converted to them when parquet gave
+    another (a column missing from ``frame`` is left to the caller's check)."""
     for name, column in schema.columns.items():
         dtype = str(column.dtype)
-        if dtype in {"int8", "Int64", "bool", "float64"} and str(frame[name].dtype) != dtype:
+        if (
+            name in frame.columns
+            and dtype in {"int8", "Int64", "bool", "float64"}
+            and str(frame[name].dtype) != dtype
+        ):
             frame[name] = frame[name].astype(dtype)
     return frame
 
