@@ -264,10 +264,13 @@ def test_publish_saves_exactly_the_numbers_drawn_and_hatches_small_numbers(
     mode = official_mode(tmp_path)
     fig = publish.force_map(result, mode, "nb", "s", "map", "Map")
     saved = pd.read_csv(tmp_path / "figures" / "map.csv")
-    assert list(saved.columns) == ["force_code", "force_name", "value", "colour_value", "flagged"]
+    columns = ["force_code", "force_name", "value", "colour_value", "flagged"]
+    # the numbers drawn, then the data mode inside the file (front-door issue, item 3)
+    assert list(saved.columns) == [*columns, "data_mode"]
+    assert set(saved["data_mode"]) == {"official data"}
     assert set(saved.loc[saved["flagged"], "force_code"]) == {CITY, GWENT, SURREY}
     pd.testing.assert_frame_equal(
-        saved, figures.drawn_data(fig).reset_index(drop=True), check_dtype=False
+        saved[columns], figures.drawn_data(fig).reset_index(drop=True), check_dtype=False
     )
     assert any("fewer than 10 events" in t.get_text() for t in fig.texts)
     fig = publish.funnel(result, mode, "nb", "s", "funnel", "Funnel")

@@ -55,6 +55,9 @@ imports.skip_unused_format_checkers()  # about 3 CPU s less in each process read
 STATE_NAME = ".reproduce-state.json"
 #: bump when the meaning of the state file changes (an older state is then ignored)
 STATE_VERSION = 1
+#: seconds a notebook cell may run before the run stops with the cell named (the slowest cell
+#: takes under 20 s on the sample on 2 cores)
+CELL_TIMEOUT = 900
 #: why an output was not reused: the key part that changed -> words
 CHANGED = {
     "pages": "other force pages were asked for",
@@ -234,6 +237,10 @@ def execute(notebook: Path, output: Path, parameters: dict, log_output: bool = F
     Raises papermill's PapermillExecutionError (with the failing cell's traceback) on an error."""
     import papermill
 
+    # the kernel inherits this: widgets show their default view as static output (a headless run
+    # has nobody to move a control, and ipywidgets' comm traffic has left kernels hanging under
+    # nbclient: jupyter/nbclient#312), and no cell may wait for ever
+    os.environ[widgets_static_variable()] = "1"
     papermill.execute_notebook(
         str(notebook),
         str(output),
@@ -242,8 +249,16 @@ def execute(notebook: Path, output: Path, parameters: dict, log_output: bool = F
         progress_bar=False,
         log_output=log_output,
         cwd=str(config.NOTEBOOKS_DIR),
+        execution_timeout=CELL_TIMEOUT,
         **kernel_options(),
     )
+
+
+def widgets_static_variable() -> str:
+    """The environment variable that makes ``helpers.report.widgets`` draw static output."""
+    from helpers.report import widgets
+
+    return widgets.STATIC_VARIABLE
 
 
 def to_html(notebook: Path, output: Path, exclude_input: bool = False) -> None:

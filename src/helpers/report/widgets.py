@@ -3,12 +3,16 @@ the funnel plot and read its verdicts, choose the year, and move the "rare" thre
 many forces are above it and which.
 
 They need a running kernel: in a static copy of a notebook (HTML, the site) they show nothing, and
-the site offers the same controls in its interactive pages. Every number they show comes from the
+the site offers the same controls in its interactive pages. When a notebook is executed headless by
+``make reproduce``/``make refresh`` (``STATIC_VARIABLE`` set to 1), each control shows its default
+view as ordinary output instead (no widget, no comm messages: ipywidgets under nbclient has left
+kernels waiting for ever, jupyter/nbclient#312), with a line saying the controls work in JupyterLab. Every number they show comes from the
 measure engine (``helpers.analysis.measure``) and every verdict from ``helpers.report.verdicts``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pandas as pd
@@ -18,8 +22,17 @@ from helpers.analysis.profile import force_options
 from helpers.report import verdicts
 from helpers.report.formatting import pct
 
+#: set to 1 (by the headless runner) to show each control's default view as static output
+STATIC_VARIABLE = "DA_STATIC_WIDGETS"
+STATIC_NOTE = "*The controls of this cell work when the notebook runs in JupyterLab; shown here: their default view.*"
+
 #: thresholds offered by the "rare" slider (proportions)
 THRESHOLDS = (0.005, 0.0075, 0.01, 0.0125, 0.015, 0.02, 0.025, 0.03)
+
+
+def static() -> bool:
+    """Whether the controls show their default view as static output (``STATIC_VARIABLE``)."""
+    return os.environ.get(STATIC_VARIABLE, "") == "1"
 
 
 def explore_measure(build: Callable[..., MeasureResult], da: pd.DataFrame, **settings):
@@ -52,6 +65,10 @@ def explore_measure(build: Callable[..., MeasureResult], da: pd.DataFrame, **set
         plt.show()
         display(Markdown("\n".join(f"* {s}" for s in verdicts.force_sentences(result, code))))
 
+    if static():
+        display(Markdown(STATIC_NOTE))
+        show(force_options()[0][1], years[-1])
+        return None
     force = widgets.Dropdown(options=force_options(), description="Force")
     year = widgets.Dropdown(options=years, value=years[-1], description="Year")
     output = widgets.interactive_output(show, {"code": force, "year": year})
@@ -73,6 +90,10 @@ def threshold_explorer(build: Callable[..., MeasureResult], da: pd.DataFrame, **
             cache[threshold] = build(da, threshold=threshold, **settings)
         display(Markdown(verdicts.guidance_summary(cache[threshold])))
 
+    if static():
+        display(Markdown(STATIC_NOTE))
+        show(0.01)
+        return None
     slider = widgets.SelectionSlider(
         options=[(pct(t, 2), t) for t in THRESHOLDS],
         value=0.01,
@@ -98,5 +119,9 @@ def profile_selector(da: pd.DataFrame, measures: dict[str, MeasureResult], force
         lines += [f"* {s}" for s in findings.profile_sentences(other)]
         display(Markdown("\n".join(lines)))
 
+    if static():
+        display(Markdown(STATIC_NOTE))
+        show(force_code)
+        return None
     selector = widgets.Dropdown(options=force_options(), value=force_code, description="Force")
     return widgets.VBox([selector, widgets.interactive_output(show, {"code": selector})])
