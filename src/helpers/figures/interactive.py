@@ -20,6 +20,7 @@ import pandas as pd
 from helpers.analysis import statistics
 from helpers.analysis.measure import MeasureResult
 from helpers.figures.theme import OKABE_ITO, POSITION_COLOURS
+from helpers.figures.trends import profile_trend_rows
 
 #: name of the highlight trace (always the last trace of a figure)
 HIGHLIGHT = "chosen force"
@@ -630,20 +631,7 @@ def profile_trends_figure(
                 "font": {"size": 12},
             }
         )
-        for who, frame in (("force", series[key]), ("national", national[key])):
-            kept = frame.dropna(subset=["rate"])
-            drawn.append(
-                pd.DataFrame(
-                    {
-                        "measure": key,
-                        "series": who,
-                        "financial_year": kept["financial_year"].to_numpy(),
-                        "rate": kept["rate"].to_numpy(float),
-                        "ci_lower": kept["ci_lower"].to_numpy(float) if who == "force" else np.nan,
-                        "ci_upper": kept["ci_upper"].to_numpy(float) if who == "force" else np.nan,
-                    }
-                )
-            )
+        drawn.append(profile_trend_rows(key, series[key], national[key]))
     layout = _layout(
         _title(title, synthetic_mark),
         440,

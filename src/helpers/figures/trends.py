@@ -348,6 +348,31 @@ def published_points_plot(
     return fig
 
 
+def profile_trend_rows(key: str, force: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
+    """The rows a profile trend chart draws for one measure: the force's rates with their 95%
+    interval and the national rates (no interval drawn), years with a rate only. In:
+    ``force`` (financial_year, rate, ci_lower, ci_upper) and ``national`` (financial_year,
+    rate). Out: measure, series ('force' / 'national'), financial_year, rate, ci_lower,
+    ci_upper (proportions; NaN for the national interval). Shared by the static chart
+    (``profile_trends_plot``) and the force page's interactive one, so their CSVs agree."""
+    rows = []
+    for who, frame in (("force", force), ("national", national)):
+        kept = frame.dropna(subset=["rate"])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "measure": key,
+                    "series": who,
+                    "financial_year": kept["financial_year"].to_numpy(),
+                    "rate": kept["rate"].to_numpy(float),
+                    "ci_lower": kept["ci_lower"].to_numpy(float) if who == "force" else np.nan,
+                    "ci_upper": kept["ci_upper"].to_numpy(float) if who == "force" else np.nan,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
 def profile_trends_plot(
     series: dict[str, pd.DataFrame],
     national: dict[str, pd.DataFrame],
@@ -391,20 +416,7 @@ def profile_trends_plot(
         ax.set_ylim(0, min(1.0, top * 1.2))
         percent_axis(ax, "y", 1 if float(np.nanmax(nat_drawn["rate"])) < 0.05 else 0)
         ax.tick_params(axis="y", labelsize=8)
-        for who, frame in (("force", data), ("national", nat)):
-            kept = frame.dropna(subset=["rate"])
-            drawn.append(
-                pd.DataFrame(
-                    {
-                        "measure": key,
-                        "series": who,
-                        "financial_year": kept["financial_year"].to_numpy(),
-                        "rate": kept["rate"].to_numpy(float),
-                        "ci_lower": kept["ci_lower"].to_numpy(float) if who == "force" else np.nan,
-                        "ci_upper": kept["ci_upper"].to_numpy(float) if who == "force" else np.nan,
-                    }
-                )
-            )
+        drawn.append(profile_trend_rows(key, data, nat))
     handles, names = axes[0][0].get_legend_handles_labels()
     fig.suptitle(title, fontsize=11, fontweight="bold")
     fig.tight_layout(rect=(0, 0.08, 1, 1))
