@@ -65,8 +65,8 @@ def _read_cached(
     parser's warnings repeated as ``Source.read`` repeats them), or None when it must be parsed.
 
     Cache hits are never sent to worker processes: a worker returns its frame pickled through a
-    pipe (136 MB for one real-size year), and on the 12 real-size replicas the warm read took
-    more time with 2 worker processes than in one process (``docs/data_log.md``)."""
+    pipe (136 MB for one real-size year); the 12 cache entries of the real-size replicas took
+    13.6 s in 2 worker processes and 2.8 s in one process (``benchmarks/RESULTS.md``)."""
     source_id, path, _ = task
     source = sources.SOURCES[source_id]
     frame = readers.common.read_cache_entry(
@@ -88,8 +88,8 @@ def _distinct_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     rows that differ from the row before them in one of ``columns``: a row equal to the one
     before it is a repeat, and the first row of each distinct value never is. The open data
     repeats each offence on 23 consecutive rows and each (year, force) on thousands, so this
-    reads a few percent of the 8 million rows of 12 years: on them, 0.5 s instead of 2.7 s for
-    the offence columns and 0.15 s instead of 1.1 s for (year, force) (``docs/data_log.md``).
+    reads a few percent of the 8 million rows of 12 years: on them, 0.5 CPU s instead of 2.7
+    for the offence columns and 0.15 instead of 1.1 for (year, force) (``docs/data_log.md``).
     Missing values count as a change, so they are only kept more often."""
     part = frame[columns]
     changed = np.zeros(len(part), dtype=bool)
