@@ -1,0 +1,76 @@
+"""Vectorised computations checked against the step-by-step reference they replace.
+
+``measure.recent_change`` computes every force's change at once; ``models.recent_change`` is the
+documented per-series reference (itself checked against Newcombe's published examples in
+``test_statistics_models.py``). They must give the same rows on the sample's rates, including
+force-years with a missing count, zero trials and no row at all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.analysis import charge, measure, models, rates, statistics
+
+
+def force_by_force(rates_table: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The per-force loop over ``models.recent_change`` (what ``measure.recent_change`` did
+    before it was vectorised)."""
+    up_to = rates_table[rates_table["financial_year"] <= year]
+    end = statistics.financial_year_start(year)
+    frames = []
+    for code, group in up_to.groupby("force_code", sort=True):
+        start = statistics.financial_year_start(group["financial_year"])
+        change = models.recent_change(group["successes"], group["trials"], start, lags=(1, 3))
+        if change["latest"].iloc[0] != end:
+            change["direction"] = "too few data"
+            change[["difference_pp", "lower_pp", "upper_pp"]] = np.nan
+        frames.append(change.assign(force_code=code))
+    out = pd.concat(frames, ignore_index=True)
+    out["direction"] = out["direction"].replace({"too few data": "no data"})
+    return out
+
+
+def damaged(table: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """``table`` with 20 force-years missing a numerator, 20 with zero trials and 10 removed."""
+    rng = np.random.default_rng(seed)
+    out = table.copy()
+    rows = rng.choice(len(out), 50, replace=False)
+    out.loc[rows[:20], "successes"] = np.nan
+    out.loc[rows[20:40], "trials"] = 0.0
+    return out.drop(index=rows[40:]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", [None, 1, 2])
+def test_recent_change_for_all_forces_equals_the_force_by_force_reference(sample_data, seed):
+    table = rates.force_rates(sample_data.da, list(charge.SPEC.numerator), "total_outcomes")
+    if seed is not None:
+        table = damaged(table, seed)
+    years = sorted(table["financial_year"].unique())
+    seen = set()
+    for year in (years[0], years[1], years[3], years[-2], years[-1]):
+        got = measure.recent_change(table, year)
+        expected = force_by_force(table, year)
+        assert list(got.columns) == list(expected.columns)
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12, atol=1e-12)
+        seen |= set(got["direction"])
+    # the damaged tables reach the branches without a comparison as well as those with one
+    assert "no clear change" in seen and ((seed is None) or "no data" in seen)
+
+
+def test_recent_change_of_an_empty_table_has_the_columns():
+    table = pd.DataFrame(columns=["financial_year", "force_code", "successes", "trials"])
+    assert list(measure.recent_change(table, "2020/21").columns) == [
+        "lag",
+        "latest",
+        "earlier",
+        "rate_latest",
+        "rate_earlier",
+        "difference_pp",
+        "lower_pp",
+        "upper_pp",
+        "direction",
+        "force_code",
+    ]
