@@ -74,3 +74,30 @@ def test_recent_change_of_an_empty_table_has_the_columns():
         "direction",
         "force_code",
     ]
+
+
+def test_memo_computes_a_result_once_when_two_ask_for_it_at_once(data_dirs, monkeypatch):
+    """Two workers (threads here; processes in a run) asking for the same result at the same
+    time: one computes, the other waits for the lock and reads what the first stored."""
+    import threading
+    import time
+
+    from helpers.analysis import memo
+
+    monkeypatch.delenv("DA_MEMO", raising=False)
+    calls, results = [], []
+
+    def compute():
+        calls.append(threading.get_ident())
+        time.sleep(0.5)  # long enough for the other thread to arrive while this one computes
+        return {"value": 42}
+
+    threads = [
+        threading.Thread(target=lambda: results.append(memo.cached("race", {"n": 1}, compute)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and results == [{"value": 42}, {"value": 42}]

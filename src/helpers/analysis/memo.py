@@ -12,6 +12,7 @@ own copy (unpickled), so a caller changing a result does not change anyone else'
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -67,22 +68,58 @@ def key(kind: str, parts: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def cached(kind: str, parts: dict, compute: Callable[[], T]) -> T:
-    """``compute()``'s result, read from the memo when the same computation (``kind``,
-    ``parts``, same package, data and environment) was stored before, else computed and stored.
-    A memo file that cannot be read is computed again and replaced."""
-    if not enabled():
-        return compute()
-    path = memo_dir() / f"{key(kind, parts)}.pickle"
+def _read(path: Path):
+    """The stored result, or ``_MISSING`` when there is none or it cannot be read."""
     if path.exists():
         try:
             with open(path, "rb") as handle:
                 return pickle.load(handle)
         except Exception:  # a damaged or foreign file: compute again
             pass
-    result = compute()
+    return _MISSING
+
+
+_MISSING = object()
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on ``<key>.lock`` beside the memo file (``fcntl.flock``; no lock
+    where fcntl is missing), so that processes wanting the same result at the same time compute
+    it once: the others wait and then read it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as handle:
-        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(handle.name, path)
+    with open(path.with_suffix(".lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def cached(kind: str, parts: dict, compute: Callable[[], T]) -> T:
+    """``compute()``'s result, read from the memo when the same computation (``kind``,
+    ``parts``, same package, data and environment) was stored before, else computed and stored.
+    A memo file that cannot be read is computed again and replaced. While one process computes
+    a result, another asking for the same one waits for it (a lock file per key) instead of
+    computing it too."""
+    if not enabled():
+        return compute()
+    path = memo_dir() / f"{key(kind, parts)}.pickle"
+    result = _read(path)
+    if result is not _MISSING:
+        return result
+    with _locked(path):
+        result = _read(path)  # computed by another process while this one waited
+        if result is not _MISSING:
+            return result
+        result = compute()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
     return result

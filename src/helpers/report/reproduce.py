@@ -19,7 +19,7 @@
 Outputs are keyed by their inputs. A notebook is not executed again when its source, the
 processed data fingerprint, the code of the ``helpers`` package and the shipped reference data,
 the installed packages, the data mode and the parameters are all unchanged and its outputs
-(executed notebook, HTML, figures with their manifest rows) are still there; the force pages
+(executed notebook, HTML pages, figures with their manifest rows) are still there; the force pages
 likewise. The keys are kept in ``reports/.reproduce-state.json``; ``--force`` ignores them. The
 run says for every step whether it was executed or reused, and why, with its time.
 
@@ -261,19 +261,6 @@ def widgets_static_variable() -> str:
     return widgets.STATIC_VARIABLE
 
 
-def to_html(notebook: Path, output: Path, exclude_input: bool = False) -> None:
-    """Export an executed notebook to HTML for reviewers (JupyterLab's look, no prompts), loading
-    nothing from a network (``site.notebook_html``), with a link back to the site's index (the
-    pages sit in ``reports/notebooks/``)."""
-    import nbformat
-
-    from helpers.report import site
-
-    node = nbformat.read(str(notebook), as_version=4)
-    body = site.notebook_html(node, exclude_input=exclude_input, home="../index.html")
-    output.write_text(body, encoding="utf-8")
-
-
 def title_of(notebook: Path) -> str:
     """The first line of the notebook's first cell, without the heading marks."""
     first = json.loads(notebook.read_text())["cells"][0]["source"]
@@ -285,11 +272,37 @@ def writes_processed(notebook: Path) -> bool:
     return "write_processed(" in notebook.read_text()
 
 
+def reads_processed(notebook: Path) -> bool:
+    """Whether a code cell of the notebook mentions the tidy stage or the processed data (``tidy``
+    or ``processed``); one that does not (notebook 00) may run while the tidy stage runs."""
+    cells = json.loads(notebook.read_text())["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return "tidy" in code or "processed" in code
+
+
+def export_html(output: Path) -> None:
+    """The HTML pages of an executed notebook: ``reports/notebooks/<stem>.html`` (with its code,
+    ``to_html``) and, for a notebook of ``site.ANALYST_REPORTS``, the analysts' page without
+    code (``reports/<short>.html``), from one reading of the notebook."""
+    import nbformat
+
+    from helpers.report import site
+
+    node = nbformat.read(str(output), as_version=4)
+    body = site.notebook_html(node, home="../index.html")
+    output.with_suffix(".html").write_text(body, encoding="utf-8")
+    if output.stem in site.ANALYST_REPORTS:
+        site.write_analyst_report(output.stem, node)
+
+
 def _run_one(task: dict) -> dict:
     """In a worker process: point the kernel at the task's staging folders, execute the notebook
-    and export it. Returns the stem, the seconds taken and the error text (None when it ran)."""
+    and export it (or, for the site task, build the site's pages: ``_build_site_pages``).
+    Returns the stem, the seconds taken and the error text (None when it ran)."""
     os.environ.update(task["env"])
     started = time.perf_counter()
+    if task.get("kind") == "site":
+        return _build_site_pages(task, started)
     output = Path(task["output"])
     error = None
     try:
@@ -298,9 +311,26 @@ def _run_one(task: dict) -> dict:
         error = f"{type(exc).__name__}: {exc}"
     if output.exists():
         try:
-            to_html(output, output.with_suffix(".html"))
+            export_html(output)
         except Exception as exc:
             error = error or f"HTML export failed: {type(exc).__name__}: {exc}"
+    return {"stem": task["stem"], "seconds": time.perf_counter() - started, "error": error}
+
+
+def _build_site_pages(task: dict, started: float) -> dict:
+    """In a worker process: the site's pages that need the processed data but no notebook
+    (``site.build_pages``: measures, force pages, national pages, workbook, briefings,
+    glossary), so that they are made while notebooks run on the other cores."""
+    from helpers.report import site
+
+    error = None
+    try:
+        mode = sources.resolve_mode(task["requested"])
+        site.build_pages(mode, workers=1, codes=task["codes"])
+    except Exception as exc:
+        import traceback
+
+        error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
     return {"stem": task["stem"], "seconds": time.perf_counter() - started, "error": error}
 
 
@@ -356,6 +386,9 @@ def _outputs_missing(stem: str, record: dict) -> list[str]:
     """Which of a notebook's recorded outputs are gone (or no longer in the manifest)."""
     reports = config.reports_dir()
     wanted = [reports / "notebooks" / f"{stem}.ipynb", reports / "notebooks" / f"{stem}.html"]
+    analysts = _analyst_pages().get(stem)
+    if analysts:
+        wanted.append(reports / f"{analysts}.html")
     manifest = {r["figure"]: r for r in _read_manifest(config.figures_dir() / "MANIFEST.csv")}
     missing = [config.relative(p) for p in wanted if not p.exists()]
     for row in record.get("figures", []):
@@ -368,6 +401,13 @@ def _outputs_missing(stem: str, record: dict) -> list[str]:
     return missing
 
 
+def _analyst_pages() -> dict[str, str]:
+    """Notebook stem -> the short name of its analysts' page (``site.ANALYST_REPORTS``)."""
+    from helpers.report import site
+
+    return {stem: short for stem, (short, _) in site.ANALYST_REPORTS.items()}
+
+
 def default_jobs() -> int:
     """The number of cores this process may use."""
     try:
@@ -376,19 +416,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def run_notebooks(
+def plan_notebooks(
     notebooks: list[Path],
     parameters: dict,
     common: dict[str, str],
     state: dict,
-    jobs: int | None = None,
     force: bool = False,
-) -> list[dict]:
-    """Execute the notebooks whose key changed (all with ``force``), ``jobs`` at a time (default:
-    the number of cores), longest first by the last recorded times; record each in
-    ``state['notebooks']``. Returns one step per notebook: stem, title, status ('executed' or
-    'reused'), reason, seconds. Raises NotebookFailed, after the others have finished, naming
-    every notebook that raised an error (its partial output is in reports/notebooks/)."""
+) -> tuple[dict[str, dict], list[dict]]:
+    """Which notebooks must be executed: (steps by stem, tasks). A step has stem, title, reason
+    ('' when the notebook is reused, with status 'reused'); a task is what a worker needs (and
+    ``needs_processed``, ``order``: the last recorded seconds, for longest-first)."""
     records = state.setdefault("notebooks", {})
     out = config.reports_dir() / "notebooks"
     out.mkdir(parents=True, exist_ok=True)
@@ -415,6 +452,7 @@ def run_notebooks(
             env["DA_PROCESSED_DIR"] = str(staging / "processed")
         tasks.append(
             {
+                "kind": "notebook",
                 "stem": stem,
                 "notebook": str(notebook),
                 "output": str(out / notebook.name),
@@ -422,45 +460,74 @@ def run_notebooks(
                 "env": env,
                 "parts": parts,
                 "staging": staging,
+                "needs_processed": reads_processed(notebook),
                 "order": (previous or {}).get("seconds", notebook.stat().st_size / 1e5),
             }
         )
-    tasks.sort(key=lambda t: -t["order"])
-    jobs = max(1, min(jobs or default_jobs(), len(tasks) or 1))
-    if tasks:
-        print(
-            f"[reproduce] executing {len(tasks)} notebook(s), {jobs} at a time: "
-            + ", ".join(t["stem"] for t in tasks),
-            flush=True,
-        )
-    failures = []
+    return steps, tasks
+
+
+def execute_tasks(tasks: list[dict], jobs: int | None = None, prepare=None) -> list[tuple]:
+    """Run ``tasks`` (notebooks, and the site task) in worker processes, ``jobs`` at a time
+    (default: the cores): first those that do not need the processed data, then ``prepare()``
+    (the tidy stage) in this process while they run, then the rest, longest first by their
+    ``order``. Prints a line as each finishes; returns (task, result) pairs."""
     results = []
-    if tasks:
-        # a fresh process per notebook (spawned, not forked: the parent holds threads)
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context, max_tasks_per_child=1) as pool:
-            futures = {
-                pool.submit(_run_one, {k: t[k] for k in t if k not in ("parts", "staging")}): t
-                for t in tasks
-            }
-            for future in as_completed(futures):
-                task, result = futures[future], future.result()
-                results.append((task, result))
-                word = "FAILED" if result["error"] else "executed and exported"
-                print(
-                    f"[reproduce] {task['stem']}.ipynb: {word} in {result['seconds']:.1f} s "
-                    f"({steps[task['stem']]['reason']})",
-                    flush=True,
-                )
-                if result["error"]:
-                    failures.append(f"{task['stem']}: {result['error']}")
-    # every kernel has finished: move the staged outputs into place, one notebook at a time
+    if not tasks:
+        if prepare is not None:
+            prepare()
+        return results
+    jobs = max(1, min(jobs or default_jobs(), len(tasks)))
+    early = [t for t in tasks if not t.get("needs_processed", True)]
+    later = sorted((t for t in tasks if t.get("needs_processed", True)), key=lambda t: -t["order"])
+    print(
+        f"[reproduce] running {len(tasks)} task(s), {jobs} at a time: "
+        + ", ".join(t["stem"] for t in [*early, *later]),
+        flush=True,
+    )
+    # a fresh process per task (spawned, not forked: the parent holds threads)
+    context = multiprocessing.get_context("spawn")
+    sendable = ("parts", "staging")
+    with ProcessPoolExecutor(jobs, mp_context=context, max_tasks_per_child=1) as pool:
+        futures = {
+            pool.submit(_run_one, {k: t[k] for k in t if k not in sendable}): t for t in early
+        }
+        if prepare is not None:
+            try:
+                prepare()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        for t in later:
+            futures[pool.submit(_run_one, {k: t[k] for k in t if k not in sendable})] = t
+        for future in as_completed(futures):
+            task, result = futures[future], future.result()
+            results.append((task, result))
+            word = "FAILED" if result["error"] else task.get("done_word", "executed and exported")
+            print(
+                f"[reproduce] {task['label']}: {word} in {result['seconds']:.1f} s "
+                f"({task['reason']})",
+                flush=True,
+            )
+    return results
+
+
+def finish_notebooks(results: list[tuple], steps: dict[str, dict], state: dict) -> list[str]:
+    """Once every task has finished: move each executed notebook's staged outputs into place,
+    one notebook at a time, and record it in ``state['notebooks']``. Returns the failures
+    ('stem: error') of the notebooks."""
+    records = state.setdefault("notebooks", {})
+    failures = []
     for task, result in sorted(results, key=lambda pair: pair[0]["stem"]):
+        if task.get("kind") != "notebook":
+            continue
         stem = task["stem"]
         if result["error"]:
             shutil.rmtree(task["staging"], ignore_errors=True)
             records.pop(stem, None)
             steps[stem].update(status="failed", seconds=result["seconds"])
+            failures.append(f"{stem}: {result['error']}")
             continue
         rows = _merge_staged(stem, task["staging"])
         shutil.rmtree(task["staging"], ignore_errors=True)
@@ -469,11 +536,42 @@ def run_notebooks(
     staging_root = config.reports_dir() / ".staging"
     if staging_root.exists() and not any(staging_root.iterdir()):
         staging_root.rmdir()
+    return failures
+
+
+def _notebook_failed(failures: list[str]) -> NotebookFailed:
+    out = config.reports_dir() / "notebooks"
+    return NotebookFailed(
+        "notebook(s) failed (the executed copies with the error are in "
+        f"{config.relative(out)}/):\n" + "\n\n".join(failures)
+    )
+
+
+def _labelled(tasks: list[dict], steps: dict[str, dict]) -> list[dict]:
+    for task in tasks:
+        task["label"] = f"{task['stem']}.ipynb"
+        task["reason"] = steps[task["stem"]]["reason"]
+    return tasks
+
+
+def run_notebooks(
+    notebooks: list[Path],
+    parameters: dict,
+    common: dict[str, str],
+    state: dict,
+    jobs: int | None = None,
+    force: bool = False,
+) -> list[dict]:
+    """Execute the notebooks whose key changed (all with ``force``), ``jobs`` at a time (default:
+    the number of cores), longest first by the last recorded times; record each in
+    ``state['notebooks']``. Returns one step per notebook: stem, title, status ('executed' or
+    'reused'), reason, seconds. Raises NotebookFailed, after the others have finished, naming
+    every notebook that raised an error (its partial output is in reports/notebooks/)."""
+    steps, tasks = plan_notebooks(notebooks, parameters, common, state, force)
+    results = execute_tasks(_labelled(tasks, steps), jobs)
+    failures = finish_notebooks(results, steps, state)
     if failures:
-        raise NotebookFailed(
-            "notebook(s) failed (the executed copies with the error are in "
-            f"{config.relative(out)}/):\n" + "\n\n".join(failures)
-        )
+        raise _notebook_failed(failures)
     return [steps[n.stem] for n in notebooks]
 
 
@@ -489,6 +587,27 @@ def _site_outputs() -> list[str]:
     return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file())
 
 
+SITE_STEP = "force pages"
+
+
+def plan_site(
+    common: dict[str, str], state: dict, force: bool = False, codes: list[str] | None = None
+) -> tuple[dict[str, str], str]:
+    """The key of the site's pages (``common`` and which force pages) and why they must be
+    built again ('' when they can be reused: key unchanged and every page recorded present)."""
+    parts = {**key_parts(common), "pages": "all" if codes is None else ",".join(sorted(codes))}
+    previous = state.get("site")
+    directory = config.reports_dir() / "profiles"
+    missing = (
+        [o for o in previous.get("outputs", []) if not (directory / o).exists()] if previous else []
+    )
+    return parts, "--force" if force else why_not_reused(previous, parts, missing)
+
+
+def _record_site(state: dict, parts: dict[str, str], seconds: float) -> None:
+    state["site"] = {"parts": parts, "seconds": seconds, "outputs": _site_outputs()}
+
+
 def site_stage(
     mode: datamode.DataMode,
     notebooks: list[tuple[str, str]],
@@ -499,18 +618,13 @@ def site_stage(
     force: bool = False,
     codes: list[str] | None = None,
 ) -> tuple[Path, dict]:
-    """The force pages (re-rendered only when their key changed; ``codes``: only those forces'
-    pages, the profiles index always lists all 43) and the index page (always rewritten: it
-    shows this run's time). Returns (index path, step)."""
+    """The site in this process, after the notebooks: the force pages (re-rendered only when
+    their key changed; ``codes``: only those forces' pages, the profiles index always lists all
+    43) and the index page (always rewritten: it shows this run's time). Returns (index path,
+    step). (``reproduce`` builds the pages in a worker beside the notebooks instead.)"""
     from helpers.report import profiles, site
 
-    parts = {**key_parts(common), "pages": "all" if codes is None else ",".join(sorted(codes))}
-    previous = state.get("site")
-    directory = config.reports_dir() / "profiles"
-    missing = (
-        [o for o in previous.get("outputs", []) if not (directory / o).exists()] if previous else []
-    )
-    reason = "--force" if force else why_not_reused(previous, parts, missing)
+    parts, reason = plan_site(common, state, force, codes)
     step = time.perf_counter()
     if reason:
         if codes is None:
@@ -519,9 +633,9 @@ def site_stage(
             profiles.render_all(mode, codes=codes)
             index = site.write_index(mode, notebooks, time.perf_counter() - started, requested)
         seconds = time.perf_counter() - step
-        state["site"] = {"parts": parts, "seconds": seconds, "outputs": _site_outputs()}
+        _record_site(state, parts, seconds)
         return index, {
-            "stem": "force pages",
+            "stem": SITE_STEP,
             "status": "executed",
             "reason": reason,
             "seconds": seconds,
@@ -531,7 +645,7 @@ def site_stage(
         flush=True,
     )
     index = site.write_index(mode, notebooks, time.perf_counter() - started, requested)
-    return index, {"stem": "force pages", "status": "reused", "reason": "", "seconds": 0.0}
+    return index, {"stem": SITE_STEP, "status": "reused", "reason": "", "seconds": 0.0}
 
 
 # ------------------------------------------------------------------------------------------
@@ -549,22 +663,23 @@ def reproduce(
 ) -> Path:
     """Run the whole collection (``notebooks``: all numbered ones by default; ``codes``: the
     forces whose pages are rendered, default all 43); returns the index page path. Raises
-    OfficialDataMissing (DATA=official without the files) and NotebookFailed."""
+    OfficialDataMissing (DATA=official without the files) and NotebookFailed (naming every
+    notebook, or the site's pages, that failed, after the others have finished).
+
+    Every core is kept busy: the notebooks that do not read the processed data (00) start
+    while this process runs the tidy stage; then the other notebooks and the site's pages
+    (``site.build_pages``: force pages, national pages, workbook, briefings) run side by side,
+    longest first; the index is written last, here."""
+    from helpers.data import tidy
+    from helpers.report import site
+
     started = time.perf_counter()
     mode = resolve_data(requested, fetch_first)
     print(f"[reproduce] {mode.banner()}", flush=True)
     timings = []
 
     step = time.perf_counter()
-    fingerprint, status = tidy_stage(mode)
-    timings.append(("tidy stage", status, time.perf_counter() - step))
-    print(
-        f"[reproduce] tidy stage: {'processed data reused (input files unchanged)' if status == 'reused' else 'processed data built'}"
-        f" in {timings[-1][2]:.1f} s",
-        flush=True,
-    )
-
-    step = time.perf_counter()
+    fingerprint = tidy.input_fingerprint(mode)
     common = {
         "processed": fingerprint,
         "code": code_fingerprint(),
@@ -573,47 +688,97 @@ def reproduce(
         "mode": mode.banner(),
     }
     state = {} if force else load_state()
+    chosen = notebooks if notebooks is not None else numbered_notebooks()
+    steps, tasks = plan_notebooks(chosen, {"DATA": requested}, common, state, force)
+    _labelled(tasks, steps)
+    site_parts, site_reason = plan_site(common, state, force, codes)
+    if site_reason:
+        tasks.append(
+            {
+                "kind": "site",
+                "stem": SITE_STEP,
+                "label": "force pages, national pages, workbook and briefings",
+                "done_word": "built",
+                "reason": site_reason,
+                "env": {},
+                "requested": requested,
+                "codes": codes,
+                "needs_processed": True,
+                "order": state.get("site", {}).get("seconds", 30.0),
+            }
+        )
+    else:
+        print(
+            "[reproduce] force pages: reused (data, code and packages unchanged; pages present)",
+            flush=True,
+        )
     timings.append(("input keys", "computed", time.perf_counter() - step))
+
+    def prepare() -> None:
+        step = time.perf_counter()
+        built, status = tidy_stage(mode)
+        if built != fingerprint:
+            raise RuntimeError("the tidy stage's input fingerprint changed during the run")
+        timings.append(("tidy stage", status, time.perf_counter() - step))
+        print(
+            "[reproduce] tidy stage: "
+            + (
+                "processed data reused (input files unchanged)"
+                if status == "reused"
+                else "processed data built"
+            )
+            + f" in {timings[-1][2]:.1f} s",
+            flush=True,
+        )
 
     step = time.perf_counter()
     try:
-        done = run_notebooks(
-            notebooks if notebooks is not None else numbered_notebooks(),
-            {"DATA": requested},
-            common,
-            state,
-            jobs=jobs,
-            force=force,
-        )
+        results = execute_tasks(tasks, jobs, prepare)
+        failures = finish_notebooks(results, steps, state)
+        site_step = {"stem": SITE_STEP, "status": "reused", "reason": "", "seconds": 0.0}
+        for task, result in results:
+            if task["kind"] != "site":
+                continue
+            if result["error"]:
+                state.pop("site", None)
+                failures.append(f"the site's pages: {result['error']}")
+            else:
+                _record_site(state, site_parts, result["seconds"])
+            site_step.update(
+                status="failed" if result["error"] else "executed",
+                reason=site_reason,
+                seconds=result["seconds"],
+            )
     finally:
         save_state(state)
+    done = [steps[n.stem] for n in chosen]
     executed = [d for d in done if d["status"] == "executed"]
     timings.append(
         (
-            f"notebooks ({len(executed)} executed, {len(done) - len(executed)} reused)",
+            f"notebooks ({len(executed)} executed, {len(done) - len(executed)} reused) "
+            f"and site pages ({site_step['status']}), side by side",
             "",
             time.perf_counter() - step,
         )
     )
+    if failures:
+        raise _notebook_failed(failures)
 
-    index, site_step = site_stage(
+    step = time.perf_counter()
+    index = site.write_index(
         mode,
         [(d["stem"], d["title"]) for d in done],
-        started,
+        time.perf_counter() - started,
         requested,
-        common,
-        state,
-        force,
-        codes,
+        site.site_measures(mode),
     )
-    save_state(state)
-    timings.append((f"force pages and index ({site_step['status']})", "", site_step["seconds"]))
+    timings.append(("index page", "", time.perf_counter() - step))
 
     seconds = time.perf_counter() - started
     print("[reproduce] times:", flush=True)
     for name, _status, spent in timings:
         print(f"[reproduce]   {name:<45} {spent:6.1f} s", flush=True)
-    for d in done:
+    for d in [*done, site_step]:
         print(f"[reproduce]     {d['stem']:<41} {d['seconds']:6.1f} s  {d['status']}", flush=True)
     print(f"[reproduce]   {'total (wall clock)':<45} {seconds:6.1f} s", flush=True)
     reused = [d["stem"] for d in [*done, site_step] if d["status"] == "reused"]

@@ -534,27 +534,35 @@ def notebook_html(
     return body
 
 
+def write_analyst_report(stem: str, notebook) -> Path:
+    """``reports/<short name>.html`` for the executed notebook node ``notebook`` (``nbformat``)
+    of ``stem``, a key of ``ANALYST_REPORTS``: no code, no prompts, no developer text
+    (``analyst_notebook``), no script from a network, with the site's navigation. Raises
+    KeyError for a stem without an analysts' page. Returns the page path."""
+    short, _ = ANALYST_REPORTS[stem]
+    links = [
+        {"href": f"{short.removesuffix('-report')}.html", "text": "interactive charts"},
+        {"href": f"notebooks/{stem}.html", "text": "the same report with its code"},
+    ]
+    target = config.reports_dir() / f"{short}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    html = notebook_html(analyst_notebook(notebook), links, exclude_input=True)
+    target.write_text(html, encoding="utf-8")
+    return target
+
+
 def write_analyst_reports(notebooks_dir: Path | None = None) -> list[Path]:
-    """``reports/<short name>.html`` for each notebook of ``ANALYST_REPORTS`` executed into
-    ``reports/notebooks/`` (skipped when it is not there): no code, no prompts, no developer text
-    (``analyst_notebook``), no script from a network, with the site's navigation. Returns the
-    pages written."""
+    """``write_analyst_report`` for each notebook of ``ANALYST_REPORTS`` executed into
+    ``notebooks_dir`` (default ``reports/notebooks/``; skipped when it is not there). Returns
+    the pages written. (``make reproduce`` writes each page as its notebook finishes.)"""
     import nbformat
 
     source = notebooks_dir or config.reports_dir() / "notebooks"
     written = []
-    for stem, (short, _) in ANALYST_REPORTS.items():
+    for stem in ANALYST_REPORTS:
         path = source / f"{stem}.ipynb"
-        if not path.exists():
-            continue
-        notebook = analyst_notebook(nbformat.read(str(path), as_version=4))
-        links = [
-            {"href": f"{short.removesuffix('-report')}.html", "text": "interactive charts"},
-            {"href": f"notebooks/{stem}.html", "text": "the same report with its code"},
-        ]
-        target = config.reports_dir() / f"{short}.html"
-        target.write_text(notebook_html(notebook, links, exclude_input=True), encoding="utf-8")
-        written.append(target)
+        if path.exists():
+            written.append(write_analyst_report(stem, nbformat.read(str(path), as_version=4)))
     return written
 
 
@@ -581,18 +589,15 @@ def downloads(
     glossary.write_glossary(reports / GLOSSARY)
 
 
-def build_site(
+def build_pages(
     mode: datamode.DataMode,
-    notebooks: list[tuple[str, str]],
-    started: float,
-    requested: str,
     workers: int | None = None,
     codes: list[str] | None = None,
-) -> Path:
-    """Build the site after the notebooks have run: the measures once, the force pages (all 43,
-    or ``codes``), the national pages, the analysts' reports and the index. ``notebooks``: (stem,
-    title) of each executed notebook; ``started``: ``time.perf_counter()`` at the start of the run
-    (for the run time shown). Returns the index page path."""
+) -> dict[str, MeasureResult]:
+    """The site's pages that need the processed data but no executed notebook: the measures once
+    (from the analysis memo when a notebook computed them), the force pages (all 43, or
+    ``codes``), the national pages and the downloads (workbook, briefings, glossary). Prints
+    each step's time; returns the measures."""
     from helpers.analysis import profile
     from helpers.data import tidy
     from helpers.report import profiles
@@ -608,11 +613,7 @@ def build_site(
 
     step = time.perf_counter()
     write_national_pages(mode, measures)
-    write_analyst_reports()
-    print(
-        f"[site] national pages and reports written in {time.perf_counter() - step:.1f} s",
-        flush=True,
-    )
+    print(f"[site] national pages written in {time.perf_counter() - step:.1f} s", flush=True)
 
     step = time.perf_counter()
     downloads(mode, measures, da, workers=workers, codes=codes)
@@ -620,5 +621,29 @@ def build_site(
         f"[site] workbook, briefings and glossary written in {time.perf_counter() - step:.1f} s",
         flush=True,
     )
+    return measures
 
+
+def site_measures(mode: datamode.DataMode) -> dict[str, MeasureResult]:
+    """``profile.measure_all`` of the processed DA table (from the analysis memo after a run)."""
+    from helpers.analysis import profile
+    from helpers.data import tidy
+
+    return profile.measure_all(tidy.load_or_build(mode, quiet=True)["da_outcomes_by_force"])
+
+
+def build_site(
+    mode: datamode.DataMode,
+    notebooks: list[tuple[str, str]],
+    started: float,
+    requested: str,
+    workers: int | None = None,
+    codes: list[str] | None = None,
+) -> Path:
+    """Build the site in this process after the notebooks have run: ``build_pages``, the
+    analysts' reports and the index. ``notebooks``: (stem, title) of each executed notebook;
+    ``started``: ``time.perf_counter()`` at the start of the run (for the run time shown).
+    Returns the index page path."""
+    measures = build_pages(mode, workers=workers, codes=codes)
+    write_analyst_reports()
     return write_index(mode, notebooks, time.perf_counter() - started, requested, measures)
