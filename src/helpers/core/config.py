@@ -38,6 +38,10 @@ SOURCES_OVERRIDE: Path = PROJECT_ROOT / "sources.override.toml"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 DOCS_DIR: Path = PROJECT_ROOT / "docs"
 
+#: set to "1" by a headless run (``make reproduce``): each notebook control shows its default
+#: view as static output (``helpers.report.widgets``)
+STATIC_WIDGETS_VARIABLE = "DA_STATIC_WIDGETS"
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)

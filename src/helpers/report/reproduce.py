@@ -47,7 +47,6 @@ from helpers.core.hashing import (  # noqa: F401 (re-exported: the keys of a run
     environment_fingerprint,
     shipped_fingerprint,
 )
-from helpers.data import sources
 
 imports.skip_unused_format_checkers()  # about 3 CPU s less in each process reading notebooks
 
@@ -163,6 +162,8 @@ def resolve_data(requested: str, fetch_first: bool = True) -> datamode.DataMode:
                 f"[reproduce] official files not available:\n{message}\n[reproduce] falling back to the synthetic sample.",
                 flush=True,
             )
+    from helpers.data import sources
+
     return sources.resolve_mode(requested)
 
 
@@ -240,7 +241,7 @@ def execute(notebook: Path, output: Path, parameters: dict, log_output: bool = F
     # the kernel inherits this: widgets show their default view as static output (a headless run
     # has nobody to move a control, and ipywidgets' comm traffic has left kernels hanging under
     # nbclient: jupyter/nbclient#312), and no cell may wait for ever
-    os.environ[widgets_static_variable()] = "1"
+    os.environ[config.STATIC_WIDGETS_VARIABLE] = "1"
     papermill.execute_notebook(
         str(notebook),
         str(output),
@@ -252,13 +253,6 @@ def execute(notebook: Path, output: Path, parameters: dict, log_output: bool = F
         execution_timeout=CELL_TIMEOUT,
         **kernel_options(),
     )
-
-
-def widgets_static_variable() -> str:
-    """The environment variable that makes ``helpers.report.widgets`` draw static output."""
-    from helpers.report import widgets
-
-    return widgets.STATIC_VARIABLE
 
 
 def title_of(notebook: Path) -> str:
@@ -286,20 +280,32 @@ def export_html(output: Path) -> None:
     code (``reports/<short>.html``), from one reading of the notebook."""
     import nbformat
 
-    from helpers.report import site
+    from helpers.report import notebook_pages
 
     node = nbformat.read(str(output), as_version=4)
-    body = site.notebook_html(node, home="../index.html")
+    body = notebook_pages.notebook_html(node, home="../index.html")
     output.with_suffix(".html").write_text(body, encoding="utf-8")
-    if output.stem in site.ANALYST_REPORTS:
-        site.write_analyst_report(output.stem, node)
+    if output.stem in notebook_pages.ANALYST_REPORTS:
+        notebook_pages.write_analyst_report(output.stem, node)
 
 
 def _run_one(task: dict) -> dict:
     """In a worker process: point the kernel at the task's staging folders, execute the notebook
     and export it (or, for the site task, build the site's pages: ``_build_site_pages``).
     Returns the stem, the seconds taken and the error text (None when it ran)."""
+    saved = {name: os.environ.get(name) for name in task["env"]}
     os.environ.update(task["env"])
+    try:
+        return _run_task(task)
+    finally:  # the worker may take another task: it must not see this one's folders
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _run_task(task: dict) -> dict:
     started = time.perf_counter()
     if task.get("kind") == "site":
         return _build_site_pages(task, started)
@@ -321,6 +327,7 @@ def _build_site_pages(task: dict, started: float) -> dict:
     """In a worker process: the site's pages that need the processed data but no notebook
     (``site.build_pages``: measures, force pages, national pages, workbook, briefings,
     glossary), so that they are made while notebooks run on the other cores."""
+    from helpers.data import sources
     from helpers.report import site
 
     error = None
@@ -402,10 +409,10 @@ def _outputs_missing(stem: str, record: dict) -> list[str]:
 
 
 def _analyst_pages() -> dict[str, str]:
-    """Notebook stem -> the short name of its analysts' page (``site.ANALYST_REPORTS``)."""
-    from helpers.report import site
+    """Notebook stem -> the short name of its analysts' page (``ANALYST_REPORTS``)."""
+    from helpers.report.notebook_pages import ANALYST_REPORTS
 
-    return {stem: short for stem, (short, _) in site.ANALYST_REPORTS.items()}
+    return {stem: short for stem, (short, _) in ANALYST_REPORTS.items()}
 
 
 def default_jobs() -> int:
@@ -485,10 +492,11 @@ def execute_tasks(tasks: list[dict], jobs: int | None = None, prepare=None) -> l
         + ", ".join(t["stem"] for t in [*early, *later]),
         flush=True,
     )
-    # a fresh process per task (spawned, not forked: the parent holds threads)
+    # worker processes spawned, not forked (the parent holds threads); each takes task after
+    # task (``_run_one`` restores its environment after each), so only ``jobs`` processes start
     context = multiprocessing.get_context("spawn")
     sendable = ("parts", "staging")
-    with ProcessPoolExecutor(jobs, mp_context=context, max_tasks_per_child=1) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         futures = {
             pool.submit(_run_one, {k: t[k] for k in t if k not in sendable}): t for t in early
         }

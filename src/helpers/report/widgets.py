@@ -19,11 +19,12 @@ import pandas as pd
 
 from helpers.analysis.measure import MeasureResult
 from helpers.analysis.profile import force_options
+from helpers.core import config
 from helpers.report import verdicts
 from helpers.report.formatting import pct
 
 #: set to 1 (by the headless runner) to show each control's default view as static output
-STATIC_VARIABLE = "DA_STATIC_WIDGETS"
+STATIC_VARIABLE = config.STATIC_WIDGETS_VARIABLE
 STATIC_NOTE = "*The controls of this cell work when the notebook runs in JupyterLab; shown here: their default view.*"
 
 #: thresholds offered by the "rare" slider (proportions)
