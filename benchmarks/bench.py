@@ -73,10 +73,20 @@ def fresh_dirs(root: Path) -> dict[str, str]:
     return env
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, str]:
-    """(wall seconds, standard output) of a command run from the project root with ``env``
-    added; its output is printed when it fails."""
-    started = time.perf_counter()
+def cpu_of_children() -> float:
+    """CPU seconds (user + system) of this process's finished children and their descendants
+    (each process's usage is added to its parent's when it is waited for)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the command and every process it started, standard
+    output) of a command run from the project root with ``env`` added; its output is printed
+    when it fails."""
+    started, cpu = time.perf_counter(), cpu_of_children()
     result = subprocess.run(
         command,
         cwd=ROOT,
@@ -84,11 +94,17 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, str]:
         capture_output=True,
         text=True,
     )
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_of_children() - cpu
     if result.returncode:
         print(result.stdout[-4000:], result.stderr[-4000:], sep="\n")
         raise SystemExit(f"failed: {' '.join(command)}")
-    return seconds, result.stdout
+    return seconds, cpu, result.stdout
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, str]:
+    """(wall seconds, standard output) of ``run_timed``."""
+    seconds, _, output = run_timed(command, env)
+    return seconds, output
 
 
 def reported_step(output: str, name: str) -> float:
@@ -179,18 +195,26 @@ def bench_reproduce(root: Path, jobs: int | None = None) -> dict:
     command = [sys.executable, "-m", "helpers.report.reproduce", "--data", "sample", "--no-fetch"]
     if jobs:
         command += ["--jobs", str(jobs)]
-    cold, output = run(command, env)
+    cold, cold_cpu, output = run_timed(command, env)
     state = json.loads((Path(env["DA_REPORTS_DIR"]) / ".reproduce-state.json").read_text())
     notebooks = {stem: record["seconds"] for stem, record in sorted(state["notebooks"].items())}
+    notebook_cpu = {
+        stem: record.get("cpu") or float("nan")
+        for stem, record in sorted(state["notebooks"].items())
+    }
     cells = {
         stem: slowest_cells(Path(env["DA_REPORTS_DIR"]) / "notebooks" / f"{stem}.ipynb")
         for stem in notebooks
     }
-    warm, _ = run(command, env)
+    warm, warm_cpu, _ = run_timed(command, env)
     return {
         "env": env,
         "cold": cold,
+        "cold_cpu": cold_cpu,
         "warm": warm,
+        "warm_cpu": warm_cpu,
+        "notebook_cpu": notebook_cpu,
+        "site_cpu": state["site"].get("cpu") or float("nan"),
         "notebooks_phase": reported_step(output, "notebooks ("),
         "tidy": reported_step(output, "tidy stage"),
         "notebooks": notebooks,
@@ -251,36 +275,43 @@ def report(reader, tidy_cold, tidy_warm, inside, whole, sequential, load_before,
         f"{load_before} before and {load_after} after. One run, wall-clock seconds; the machine "
         "is shared, so compare the figures of one run with each other.",
         "",
-        "| step | seconds |",
-        "|---|---:|",
+        "| step | seconds | CPU seconds |",
+        "|---|---:|---:|",
         f"| reader, `pandas.read_excel` (openpyxl), small replica ({reader['rows']:,} rows, "
-        f"{reader['mb']:.1f} MB) | {reader['openpyxl']:.1f} |",
+        f"{reader['mb']:.1f} MB) | {reader['openpyxl']:.1f} | |",
         f"| reader, project reader cold (calamine, validation, cache write): "
-        f"{reader['openpyxl'] / reader['cold']:.1f}x faster | {reader['cold']:.1f} |",
+        f"{reader['openpyxl'] / reader['cold']:.1f}x faster | {reader['cold']:.1f} | |",
         f"| reader, project reader warm (parquet cache): "
-        f"{reader['openpyxl'] / reader['warm']:.0f}x faster | {reader['warm']:.2f} |",
-        f"| tidy stage, cold (`python -m helpers.data.tidy`, empty cache; whole process) | {tidy_cold:.1f} |",
-        f"| tidy stage, warm (inputs unchanged: skipped; whole process) | {tidy_warm:.1f} |",
-        f"| analysis layer, `profile.measure_all` (43 forces x 3 measures, joinpoint fits) | {inside['measure_all']:.1f} |",
-        f"| one force page with its 3 charts (PNG + SVG + CSV each) | {inside['page_with_charts']:.2f} |",
-        f"| one force page without charts | {inside['page_without_charts']:.2f} |",
-        f"| **`make reproduce DATA=sample`, cold** (fresh folders; whole process) | **{whole['cold']:.1f}** |",
+        f"{reader['openpyxl'] / reader['warm']:.0f}x faster | {reader['warm']:.2f} | |",
+        f"| tidy stage, cold (`python -m helpers.data.tidy`, empty cache; whole process) | {tidy_cold:.1f} | |",
+        f"| tidy stage, warm (inputs unchanged: skipped; whole process) | {tidy_warm:.1f} | |",
+        f"| analysis layer, `profile.measure_all` (43 forces x 3 measures, joinpoint fits) | {inside['measure_all']:.1f} | |",
+        f"| one force page with its 3 charts (Plotly JSON + CSV each) | {inside['page_with_charts']:.2f} | |",
+        f"| one force page without charts | {inside['page_without_charts']:.2f} | |",
+        f"| **`make reproduce DATA=sample`, cold** (fresh folders; whole process and every "
+        f"process it started) | **{whole['cold']:.1f}** | {whole['cold_cpu']:.1f} |",
     ]
     for stem, seconds in whole["notebooks"].items():
         lines.append(
-            f"| &nbsp;&nbsp;notebook {stem} (execute + HTML, own process) | {seconds:.1f} |"
+            f"| &nbsp;&nbsp;notebook {stem} (execute + HTML pages; worker and kernel) "
+            f"| {seconds:.1f} | {whole['notebook_cpu'][stem]:.1f} |"
         )
     lines += [
-        f"| &nbsp;&nbsp;tidy stage inside reproduce | {whole['tidy']:.1f} |",
-        f"| &nbsp;&nbsp;notebooks, sum of their times | {notebook_total:.1f} |",
-        f"| &nbsp;&nbsp;notebooks, wall clock ({cores()} at a time): "
-        f"{notebook_total / whole['notebooks_phase']:.2f}x the speed of one at a time | {whole['notebooks_phase']:.1f} |",
-        f"| &nbsp;&nbsp;43 force pages and index (`profiles.render_all`, {cores()} workers) | {whole['site']:.1f} |",
-        f"| **`make reproduce DATA=sample`, warm** (nothing changed: all reused) | **{whole['warm']:.1f}** |",
+        f"| &nbsp;&nbsp;site pages beside the notebooks (measures, 43 force pages, national "
+        f"pages, workbook, 44 briefings; one worker) | {whole['site']:.1f} | {whole['site_cpu']:.1f} |",
+        f"| &nbsp;&nbsp;tidy stage inside reproduce (notebook 00 runs beside it) | {whole['tidy']:.1f} | |",
+        f"| &nbsp;&nbsp;notebooks and site pages, sum of their times | "
+        f"{notebook_total + whole['site']:.1f} | |",
+        f"| &nbsp;&nbsp;notebooks and site pages, wall clock ({cores()} at a time): "
+        f"{(notebook_total + whole['site']) / whole['notebooks_phase']:.2f}x the speed of one at a time "
+        f"| {whole['notebooks_phase']:.1f} | |",
+        f"| **`make reproduce DATA=sample`, warm** (nothing changed: all reused) "
+        f"| **{whole['warm']:.1f}** | {whole['warm_cpu']:.1f} |",
     ]
     if sequential:
         lines.append(
-            f"| `make reproduce DATA=sample`, cold, one notebook at a time (`--jobs 1`) | {sequential['cold']:.1f} |"
+            f"| `make reproduce DATA=sample`, cold, one task at a time (`--jobs 1`) "
+            f"| {sequential['cold']:.1f} | {sequential['cold_cpu']:.1f} |"
         )
     lines += [
         "",

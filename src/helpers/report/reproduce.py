@@ -305,8 +305,24 @@ def _run_one(task: dict) -> dict:
                 os.environ[name] = value
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and of its finished children (the kernels)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _run_task(task: dict) -> dict:
-    started = time.perf_counter()
+    """One task with its wall-clock and CPU seconds (``cpu``: the worker's and its kernel's)."""
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    result = _run_site_or_notebook(task, started)
+    result["cpu"] = _cpu_seconds() - cpu
+    return result
+
+
+def _run_site_or_notebook(task: dict, started: float) -> dict:
     if task.get("kind") == "site":
         return _build_site_pages(task, started)
     output = Path(task["output"])
@@ -514,8 +530,8 @@ def execute_tasks(tasks: list[dict], jobs: int | None = None, prepare=None) -> l
             results.append((task, result))
             word = "FAILED" if result["error"] else task.get("done_word", "executed and exported")
             print(
-                f"[reproduce] {task['label']}: {word} in {result['seconds']:.1f} s "
-                f"({task['reason']})",
+                f"[reproduce] {task['label']}: {word} in {result['seconds']:.1f} s, "
+                f"{result.get('cpu', float('nan')):.1f} CPU s ({task['reason']})",
                 flush=True,
             )
     return results
@@ -539,7 +555,12 @@ def finish_notebooks(results: list[tuple], steps: dict[str, dict], state: dict) 
             continue
         rows = _merge_staged(stem, task["staging"])
         shutil.rmtree(task["staging"], ignore_errors=True)
-        records[stem] = {"parts": task["parts"], "seconds": result["seconds"], "figures": rows}
+        records[stem] = {
+            "parts": task["parts"],
+            "seconds": result["seconds"],
+            "cpu": result.get("cpu"),
+            "figures": rows,
+        }
         steps[stem].update(status="executed", seconds=result["seconds"])
     staging_root = config.reports_dir() / ".staging"
     if staging_root.exists() and not any(staging_root.iterdir()):
@@ -612,8 +633,10 @@ def plan_site(
     return parts, "--force" if force else why_not_reused(previous, parts, missing)
 
 
-def _record_site(state: dict, parts: dict[str, str], seconds: float) -> None:
-    state["site"] = {"parts": parts, "seconds": seconds, "outputs": _site_outputs()}
+def _record_site(
+    state: dict, parts: dict[str, str], seconds: float, cpu: float | None = None
+) -> None:
+    state["site"] = {"parts": parts, "seconds": seconds, "cpu": cpu, "outputs": _site_outputs()}
 
 
 def site_stage(
@@ -751,7 +774,7 @@ def reproduce(
                 state.pop("site", None)
                 failures.append(f"the site's pages: {result['error']}")
             else:
-                _record_site(state, site_parts, result["seconds"])
+                _record_site(state, site_parts, result["seconds"], result.get("cpu"))
             site_step.update(
                 status="failed" if result["error"] else "executed",
                 reason=site_reason,
