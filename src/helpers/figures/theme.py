@@ -54,6 +54,11 @@ def set_theme() -> None:
             "legend.fontsize": 8,
             "svg.hashsalt": "da-police-outcomes",
             "svg.fonttype": "path",
+            # titles at the top of the axes, where matplotlib would put them anyway: no figure
+            # has ticks or labels above its axes, and the automatic placement measures every
+            # axis's tick labels at each draw (a third of the layout time of a 43-tile panel;
+            # the images are pixel-identical)
+            "axes.titley": 1.0,
             "font.family": "DejaVu Sans",
         }
     )

@@ -51,7 +51,14 @@ NATIONAL_FILE = "england-and-wales.pdf"
 SIZES = (8.0, 7.5, 7.0, 6.5, 6.0)
 #: the PDF's text in the standard Helvetica fonts: nothing to embed, about three times faster
 #: to write than embedded subsets and readable by any PDF text extractor
-PDF_STYLE = {"pdf.use14corefonts": True, "pdf.compression": 6, "font.weight": "medium"}
+#: the standard PDF fonts (nothing embedded), and titles placed without measuring tick labels
+#: (no chart has ticks above it; see ``figures.theme.set_theme``)
+PDF_STYLE = {
+    "pdf.use14corefonts": True,
+    "pdf.compression": 6,
+    "font.weight": "medium",
+    "axes.titley": 1.0,
+}
 CHART_HEIGHT = 2.0
 FORCE_TERMS = (
     "rate",
