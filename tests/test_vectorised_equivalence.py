@@ -101,3 +101,25 @@ def test_memo_computes_a_result_once_when_two_ask_for_it_at_once(data_dirs, monk
     for thread in threads:
         thread.join()
     assert len(calls) == 1 and results == [{"value": 42}, {"value": 42}]
+
+
+def test_briefings_are_the_same_bytes_with_the_font_metrics_read_once(sample_data, tmp_path):
+    """The briefings' PDF writer reuses parsed font metrics (``briefings._core_font_metrics_
+    read_once``): the PDFs must be byte for byte those written without it."""
+    from helpers.report import briefings
+
+    codes = ["E23000032", "W15000002"]
+    reused = briefings.write_briefings(
+        sample_data.measures, sample_data.da, sample_data.mode, tmp_path / "a", codes, workers=1
+    )
+    original = briefings._core_font_metrics_read_once
+    try:
+        briefings._core_font_metrics_read_once = __import__("contextlib").nullcontext
+        plain = briefings.write_briefings(
+            sample_data.measures, sample_data.da, sample_data.mode, tmp_path / "b", codes, workers=1
+        )
+    finally:
+        briefings._core_font_metrics_read_once = original
+    assert len(reused) == len(plain) == 3
+    for first, second in zip(reused, plain, strict=True):
+        assert first.name == second.name and first.read_bytes() == second.read_bytes()
