@@ -826,10 +826,14 @@ def reproduce(
 
 def refresh_sources() -> None:
     """Re-execute the committed notebooks in place on the synthetic sample (``make refresh``):
-    timing metadata dropped, so that a rerun changes only what the code changed."""
+    timing metadata dropped, so that a rerun changes only what the code changed. The controls
+    are committed as their default view (static output, as in ``make reproduce``): a widget's
+    live view needs a running kernel, and without one a reader would see an error in its
+    place; running the cell in JupyterLab brings the controls back."""
     import nbformat
     from nbclient import NotebookClient
 
+    os.environ[config.STATIC_WIDGETS_VARIABLE] = "1"  # the kernels inherit it
     for path in numbered_notebooks():
         notebook = nbformat.read(str(path), as_version=4)
         for cell in notebook.cells:
