@@ -21,6 +21,7 @@ from helpers.analysis.statistics import (
     TREND_NOT_CONVERGED,
     TREND_OK,
     TREND_SEPARATION,
+    adjust_p_values,
     direction_word,
     has_data,
     separated,
@@ -281,8 +282,6 @@ def count_movements(
     'toward', 'away', 'no clear change', 'too few data' after adjustment, ``tested`` and
     ``method``.
     """
-    from statsmodels.stats.multitest import multipletests
-
     if method not in MULTITEST_METHODS:
         raise ValueError(f"method must be one of {MULTITEST_METHODS}, not {method!r}")
     if toward not in ("rising", "falling"):
@@ -292,7 +291,7 @@ def count_movements(
     tested = np.isfinite(p)
     adjusted = np.full(len(p), np.nan)
     if tested.any():
-        adjusted[tested] = multipletests(p[tested], alpha=alpha, method=method)[1]
+        adjusted[tested] = adjust_p_values(p[tested], alpha, method)[1]
     direction_adjusted = direction_word(adjusted, e, alpha)
     away = "falling" if toward == "rising" else "rising"
     movement = np.select(

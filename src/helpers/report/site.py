@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import gc
 import html
 import importlib.metadata
 import platform
@@ -299,22 +298,16 @@ def threshold_verdicts(result: MeasureResult, year: str, grid=THRESHOLD_GRID) ->
     per threshold: threshold, tested (forces with data), names (above it, highest rate first)."""
     rows = result.rates[result.rates["financial_year"] == year].reset_index(drop=True)
     out = []
-    # statsmodels' Holm correction runs gc.collect() on every call, which costs a quarter of a
-    # second with the site's objects in memory: freeze them out of the collector meanwhile
-    gc.freeze()
-    try:
-        tests = [
-            statistics.threshold_test(
-                rows["successes"],
-                rows["trials"],
-                threshold,
-                method=community_resolution.GUIDANCE_CORRECTION,
-                alpha=community_resolution.GUIDANCE_ALPHA,
-            )
-            for threshold in grid
-        ]
-    finally:
-        gc.unfreeze()
+    tests = [
+        statistics.threshold_test(
+            rows["successes"],
+            rows["trials"],
+            threshold,
+            method=community_resolution.GUIDANCE_CORRECTION,
+            alpha=community_resolution.GUIDANCE_ALPHA,
+        )
+        for threshold in grid
+    ]
     for threshold, tested in zip(grid, tests, strict=True):
         above = rows[tested["above_threshold"].to_numpy()]
         names = above.sort_values(["rate", "force_name"], ascending=[False, True])["force_name"]
