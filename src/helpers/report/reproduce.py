@@ -4,24 +4,31 @@
    DATA=auto falls back to the shipped synthetic sample when the official files cannot be had and
    says so; DATA=official stops with the offline message; DATA=sample skips fetching.
 2. The tidy stage (``helpers.data.tidy``): raw files -> ``data/processed/``, skipped when the
-   processed data were made from the same input files (``mode.json`` "inputs").
+   processed data were made from the same input files (``mode.json`` "inputs"). It runs in this
+   process while a worker already executes the notebooks that read no processed data (00).
 3. Every numbered notebook executed with papermill into ``reports/notebooks/`` (the sources in
-   ``notebooks/`` are not modified), passing the requested data mode, and exported to HTML. The
-   notebooks are independent once the processed data exist, so they run side by side, as many
-   at a time as there are cores (``--jobs``), each in its own process and kernel. Each kernel
-   writes its figures (and notebook 01 its processed tables) into a private staging folder; they
-   are moved into place, and the figure manifest merged, once every notebook has finished, so
-   two notebooks never write the same file at the same time.
-4. The 43 force pages rendered in-process (``helpers.report.profiles``) into ``reports/profiles/``.
-5. ``reports/index.html`` (``helpers.report.site``): data mode, force pages, notebooks, figures
-   with their CSVs, processed tables, source files with checksums, package versions, run time.
+   ``notebooks/`` are not modified), passing the requested data mode, and exported to HTML (02
+   and 03 also as the analysts' pages without code). The notebooks are independent once the
+   processed data exist, so they run side by side, as many at a time as there are cores
+   (``--jobs``), longest first, each in its own kernel; worker processes take one task after
+   another. Each kernel writes its figures (and notebook 01 its processed tables) into a private
+   staging folder; they are moved into place, and the figure manifest merged, once every
+   notebook has finished, so two notebooks never write the same file at the same time.
+4. Beside the notebooks, in one more task of the same workers: the site's pages that need only
+   the processed data (``helpers.report.site.build_pages``): the measures (shared with the
+   notebooks through the analysis memo, each computed once), the 43 force pages, the national
+   pages, the workbook, the briefings and the glossary.
+5. ``reports/index.html`` (``helpers.report.site``), written last: data mode, force pages,
+   notebooks, figures with their CSVs, processed tables, source files with checksums, package
+   versions, run time.
 
 Outputs are keyed by their inputs. A notebook is not executed again when its source, the
 processed data fingerprint, the code of the ``helpers`` package and the shipped reference data,
 the installed packages, the data mode and the parameters are all unchanged and its outputs
 (executed notebook, HTML pages, figures with their manifest rows) are still there; the force pages
 likewise. The keys are kept in ``reports/.reproduce-state.json``; ``--force`` ignores them. The
-run says for every step whether it was executed or reused, and why, with its time.
+run says for every step whether it was executed or reused, and why, with its wall-clock and CPU
+seconds.
 
 The data mode is announced at the start and at the end, on the index page and on every figure.
 """
