@@ -283,6 +283,29 @@ def ensure_year_replicas(folder: Path, tiny: bool) -> None:
         print(f"  written in {seconds:.0f} s", flush=True)
 
 
+def warm_in_fresh_process(folder: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``tidy.read_all`` on the replicas under ``folder`` in a new Python
+    process, as a rerun of the tidy stage reads them (the imports before it are not timed),
+    with the cache of this run (``DA_CACHE_DIR``)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, time, warnings; from pathlib import Path; "
+        "warnings.simplefilter('ignore'); "
+        "from helpers.core.datamode import DataMode; from helpers.data import tidy; "
+        f"mode = DataMode('official', 'official', Path({str(folder)!r}), 'replica'); "
+        "w, c = time.perf_counter(), time.process_time(); tidy.read_all(mode); "
+        "print(json.dumps([time.perf_counter() - w, time.process_time() - c]))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    wall, cpu = json.loads(output.strip().splitlines()[-1])
+    return wall, cpu
+
+
 def bench_all_years(folder: Path, tiny: bool) -> dict[str, object]:
     """Build (once) the 12 yearly replicas under ``folder`` plus the sample ONS table, then time
     ``tidy.read_all`` cold (fresh cache, parallel) and warm (cache), once and best of 3; then
@@ -319,6 +342,7 @@ def bench_all_years(folder: Path, tiny: bool) -> dict[str, object]:
         flush=True,
     )
     again = best_of(3, lambda: tidy.read_all(mode))
+    fresh = [warm_in_fresh_process(folder) for _ in range(3)]
     tasks = [("ho_outcomes_open_data", str(path), True) for path in files]
 
     def in_pool():
@@ -333,7 +357,13 @@ def bench_all_years(folder: Path, tiny: bool) -> dict[str, object]:
         f"CPU s), {workers} worker processes {pool[0]:.2f} s ({pool[1]:.2f} CPU s)",
         flush=True,
     )
+    print(
+        "warm read_all in a fresh process (imports not timed), 3 runs: "
+        + ", ".join(f"{w:.2f} s ({c:.2f} CPU s)" for w, c in fresh),
+        flush=True,
+    )
     return {
+        "fresh": fresh,
         "cold": (cold_s, cold_cpu),
         "warm": (warm_s, warm_cpu),
         "again": again,
@@ -360,7 +390,13 @@ def all_years_text(figures: dict[str, object], load_before: str, load_after: str
     one_s, one_cpu = figures["one_process"]
     pool_s, pool_cpu = figures["pool"]
     workers = figures["workers"]
-    checks = [("12 years cold <= 3 minutes", cold_s <= 180), ("12 years warm <= 2 s", warm_s <= 2)]
+    fresh = figures["fresh"]
+    fresh_best = min(fresh)
+    checks = [
+        ("12 years cold <= 3 minutes", cold_s <= 180),
+        ("12 years warm <= 2 s (the rerun after the cold read)", warm_s <= 2),
+        ("12 years warm <= 2 s (best warm read in a fresh process)", fresh_best[0] <= 2),
+    ]
     cuts = ""
     if cold_s > 180:
         cuts += (
@@ -370,14 +406,21 @@ def all_years_text(figures: dict[str, object], load_before: str, load_after: str
             "sheet's cells (`docs/data_log.md`). More cores cut it; each file is parsed once "
             "and then read from the cache.\n"
         )
-    if warm_s > 2:
+    if min(warm_s, fresh_best[0]) > 2:
+        cpu_note = (
+            f"Its CPU seconds ({min(warm_cpu, fresh_best[1]):.2f}) are within the 2 s, so the "
+            "wall time beyond them is waiting for a core shared with other jobs (see the load "
+            "average). "
+            if min(warm_cpu, fresh_best[1]) <= 2
+            else ""
+        )
         cuts += (
-            f"\nWarm, what would cut it: the 12 years are {figures['in_memory_mb']:,.0f} MB of "
-            f"tidy table (its text columns as Arrow strings); reading the 12 cache entries "
-            f"alone took {one_s:.2f} s here, and joining them, the edition check and the lens "
-            "matches the rest. Text columns kept as categoricals (dictionary-encoded; a dtype "
-            "change through the analysis layer), or a tidy table of only the offences and "
-            "columns the analysis reads, would cut it.\n"
+            f"\nWarm, where the time goes: the 12 years are {figures['in_memory_mb']:,.0f} MB "
+            f"in memory (text columns as categoricals); reading the 12 cache entries as Arrow "
+            f"tables took {one_s:.2f} s here (best of 3), and making the one frame of them, "
+            f"the edition check and the lens matches the rest. {cpu_note}What would cut it "
+            "further: a cache format read without decoding (Arrow IPC, memory-mapped), or "
+            "reading each entry straight into the joined frame's arrays.\n"
         )
     return (
         f"""{ALL_YEARS_HEADING} (`python benchmarks/bench_readers.py --all-years`)
@@ -395,7 +438,12 @@ memory the system has not used recently took {figures["first_touch_ms"]:.2f} ms 
 | cold: empty cache, {figures["chosen"]} worker processes (parse, validate, write the cache) | {cold_s:.1f} | {cold_cpu:.0f} |
 | warm rerun (cache entries read in this process) | {warm_s:.2f} | {warm_cpu:.2f} |
 | warm, best of 3 | {again_s:.2f} | {again_cpu:.2f} |
-| the 12 cache entries alone, in this process, best of 3 | {one_s:.2f} | {one_cpu:.2f} |
+"""
+        + "".join(
+            f"| warm, in a fresh process (run {i}; imports not timed) | {w:.2f} | {c:.2f} |\n"
+            for i, (w, c) in enumerate(fresh, 1)
+        )
+        + f"""| the 12 cache entries alone, read as Arrow tables in this process, best of 3 | {one_s:.2f} | {one_cpu:.2f} |
 | the 12 cache entries alone, {workers} worker processes (as before issue 15), best of 3 | {pool_s:.2f} | {pool_cpu:.2f} |
 
 | target (issue 15, 2 cores) | met in this run? |
@@ -496,7 +544,7 @@ Replica: `{REPLICA.name}` (built by the script, not committed), the official lay
 |---|---:|---:|---:|
 | `pandas.read_excel` (default engine, openpyxl), raw cells only | {openpyxl_s:.1f} | {openpyxl_cpu:.1f} | 1.0x |
 | project reader, cold (calamine, parse, pandera validation, parquet cache write) | {cold_s:.1f} | {cold_cpu:.1f} | {ratio:.1f}x faster |
-| project reader, warm (parquet cache entry, checked by its sha256 and structure) | {warm_s:.2f} | {warm_cpu:.2f} | {openpyxl_s / warm_s:.0f}x faster |
+| project reader, warm (parquet cache entry, checked by its stat or sha256 and structure) | {warm_s:.2f} | {warm_cpu:.2f} | {openpyxl_s / warm_s:.0f}x faster |
 
 | target (2 cores) | met in this run? |
 |---|---|
