@@ -6,15 +6,17 @@ run: pandas.read_excel with its default openpyxl engine, the project reader cold
 the project reader warm (parquet cache). Prints the times and ratios and writes RESULTS.md.
 
 ``--all-years`` also builds one replica per year ending March 2015 to 2026 (12 files, as
-``make data`` installs them) and times ``helpers.data.tidy.read_all`` on them: the cold read
+``make data`` installs them; written from the one-year replica by ``derive_replica``, the same
+XML as openpyxl writes, in about 30 s a year instead of 7 minutes) and times
+``helpers.data.tidy.read_all`` on them: the cold read
 (parallel over the cores, empty cache), the warm rerun (parquet cache) as ``read_all`` chooses
 its workers, best of 3, and its 12 cache reads in this process against a process pool.
 ``--tiny`` builds small replicas (a few forces and offence codes) in benchmarks/_replica/tiny/
 to check the code path in seconds; it writes no RESULTS.md.
 
 Run: ``python benchmarks/bench_readers.py --all-years`` (``make bench BENCH_ARGS=--real-size``
-runs it without ``--all-years``; the 12-year figures already in RESULTS.md are then kept, with
-their own date). Targets on a 2-core machine: one year cold <= 15 s and at least 4x faster than
+runs it with ``--all-years``; without it, the 12-year figures already in RESULTS.md are kept,
+with their own date). Targets on a 2-core machine: one year cold <= 15 s and at least 4x faster than
 openpyxl, warm <= 1 s; 12 years cold <= 3 minutes, warm <= 2 s (issue 15). Every figure is a
 wall-clock time of one run on a shared machine, written with the CPU seconds it took (this
 process and its workers) and the load average before and after. It rewrites the reader section
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import platform
 import re
@@ -56,7 +59,7 @@ def build_replica(
     rng = np.random.default_rng(1)
     names = list(forces.force_names()[forces.territorial_codes()]) + ["British Transport Police"]
     names = names[:n_forces] if n_forces else names
-    year = f"{year_end - 1}/{year_end % 100:02d}"
+    year, sheet_name = year_labels(year_end)
     types = outcomes.outcome_types().set_index("outcome_type")
     offences = [
         (
@@ -72,7 +75,7 @@ def build_replica(
     workbook = Workbook(write_only=True)
     for name in ("Cover_sheet", "Notes", "Pivot"):
         workbook.create_sheet(name).append([f"{name} (replica for benchmarking; synthetic)"])
-    sheet = workbook.create_sheet(f"Outcomes open data {year.replace('/', '_')}")
+    sheet = workbook.create_sheet(sheet_name)
     sheet.append(open_data_header())
     labels = [(t, types.loc[t, "label"], types.loc[t, "outcome_group"]) for t in range(23)]
     for quarter in (1, 2, 3, 4):
@@ -107,6 +110,59 @@ def build_replica(
                     )
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
+
+
+def year_labels(year_end: int) -> tuple[str, str]:
+    """The financial-year cell text and the data sheet's name of year ending March ``year_end``
+    as ``build_replica`` writes them ('2024/25', 'Outcomes open data 2024_25')."""
+    year = f"{year_end - 1}/{year_end % 100:02d}"
+    return year, f"Outcomes open data {year.replace('/', '_')}"
+
+
+def derive_replica(source: Path, source_year_end: int, path: Path, year_end: int) -> None:
+    """Write the replica of year ending March ``year_end`` from the replica ``source`` that
+    ``build_replica`` wrote for ``source_year_end`` (same forces and offence codes), without
+    openpyxl: ``build_replica`` seeds its counts with the same number for every year, so two
+    years' workbooks differ only in the year cells of the data sheet and the sheet's name.
+    openpyxl writes each year cell as the inline string ``<t>2024/25</t>`` and the sheet name
+    in ``xl/workbook.xml``; these are replaced in the XML and every other member is copied,
+    with openpyxl's compression (ZIP_DEFLATED, zlib's default level). The result holds the
+    same XML, byte for byte, as ``build_replica(path, year_end)`` writes, apart from the
+    creation time in ``docProps/core.xml`` (tests/test_issue15_replica.py checks this on small
+    replicas). Takes seconds a year where openpyxl took minutes (about 90 minutes for 12)."""
+    import zipfile
+
+    old_year, old_sheet = year_labels(source_year_end)
+    new_year, new_sheet = year_labels(year_end)
+    year_cell = f"<t>{old_year}</t>".encode()
+    sheet_name = f'name="{old_sheet}"'.encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    replaced = {"year cells": 0, "sheet name": 0}
+    try:
+        with (
+            zipfile.ZipFile(source) as reader,
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as writer,
+        ):
+            for info in reader.infolist():
+                data = reader.read(info)
+                if info.filename.startswith("xl/worksheets/") and year_cell in data:
+                    data = data.replace(year_cell, f"<t>{new_year}</t>".encode())
+                    replaced["year cells"] += 1
+                elif info.filename == "xl/workbook.xml" and sheet_name in data:
+                    data = data.replace(sheet_name, f'name="{new_sheet}"'.encode())
+                    replaced["sheet name"] += 1
+                writer.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+        missing = [what for what, count in replaced.items() if count != 1]
+        if missing:
+            raise ValueError(
+                f"{source.name} does not hold the {' and '.join(missing)} of {old_year} in one "
+                f"sheet: it is not the replica build_replica writes for year ending March "
+                f"{source_year_end}"
+            )
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 INTRO = """# Benchmarks
@@ -208,17 +264,55 @@ def replica_year_path(folder: Path, year_end: int) -> Path:
     )
 
 
+def ensure_year_replicas(folder: Path, tiny: bool) -> None:
+    """Build (once) the 12 yearly replicas under ``folder``: one workbook with openpyxl
+    (``build_replica``; for the real size, the one-year replica ``REPLICA``, year ending March
+    2025), and every year from it with ``derive_replica`` (the same XML as openpyxl writes)."""
+    missing = [y for y in YEARS if not replica_year_path(folder, y).exists()]
+    if not missing:
+        return
+    base, base_year = (replica_year_path(folder, YEARS[0]), YEARS[0]) if tiny else (REPLICA, 2025)
+    if not base.exists():
+        print(f"building {base.name} with openpyxl (once)...", flush=True)
+        seconds, _ = timed(lambda: build_replica(base, base_year, *((3, 4) if tiny else ())))
+        print(f"  built in {seconds:.0f} s", flush=True)
+    for year_end in missing:
+        path = replica_year_path(folder, year_end)
+        print(f"writing {path.name} from {base.name} (once)...", flush=True)
+        seconds, _ = timed(functools.partial(derive_replica, base, base_year, path, year_end))
+        print(f"  written in {seconds:.0f} s", flush=True)
+
+
+def warm_in_fresh_process(folder: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``tidy.read_all`` on the replicas under ``folder`` in a new Python
+    process, as a rerun of the tidy stage reads them (the imports before it are not timed),
+    with the cache of this run (``DA_CACHE_DIR``)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, time, warnings; from pathlib import Path; "
+        "warnings.simplefilter('ignore'); "
+        "from helpers.core.datamode import DataMode; from helpers.data import tidy; "
+        f"mode = DataMode('official', 'official', Path({str(folder)!r}), 'replica'); "
+        "w, c = time.perf_counter(), time.process_time(); tidy.read_all(mode); "
+        "print(json.dumps([time.perf_counter() - w, time.process_time() - c]))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    wall, cpu = json.loads(output.strip().splitlines()[-1])
+    return wall, cpu
+
+
 def bench_all_years(folder: Path, tiny: bool) -> dict[str, object]:
     """Build (once) the 12 yearly replicas under ``folder`` plus the sample ONS table, then time
     ``tidy.read_all`` cold (fresh cache, parallel) and warm (cache), once and best of 3; then
     the 12 cache entries alone (best of 3), read in this process as ``read_all`` now reads
     them and in a pool of one worker process per core as it read them before issue 15.
     Returns the figures (wall and CPU seconds, rows, files, megabytes, workers)."""
-    for year_end in YEARS:
-        path = replica_year_path(folder, year_end)
-        if not path.exists():
-            print(f"building {path.name} (once)...", flush=True)
-            build_replica(path, year_end, *((3, 4) if tiny else (None, 55)))
+    ensure_year_replicas(folder, tiny)
     from helpers.core import config
     from helpers.core.datamode import DataMode
     from helpers.data import tidy
@@ -248,6 +342,7 @@ def bench_all_years(folder: Path, tiny: bool) -> dict[str, object]:
         flush=True,
     )
     again = best_of(3, lambda: tidy.read_all(mode))
+    fresh = [warm_in_fresh_process(folder) for _ in range(3)]
     tasks = [("ho_outcomes_open_data", str(path), True) for path in files]
 
     def in_pool():
@@ -262,7 +357,13 @@ def bench_all_years(folder: Path, tiny: bool) -> dict[str, object]:
         f"CPU s), {workers} worker processes {pool[0]:.2f} s ({pool[1]:.2f} CPU s)",
         flush=True,
     )
+    print(
+        "warm read_all in a fresh process (imports not timed), 3 runs: "
+        + ", ".join(f"{w:.2f} s ({c:.2f} CPU s)" for w, c in fresh),
+        flush=True,
+    )
     return {
+        "fresh": fresh,
         "cold": (cold_s, cold_cpu),
         "warm": (warm_s, warm_cpu),
         "again": again,
@@ -289,7 +390,13 @@ def all_years_text(figures: dict[str, object], load_before: str, load_after: str
     one_s, one_cpu = figures["one_process"]
     pool_s, pool_cpu = figures["pool"]
     workers = figures["workers"]
-    checks = [("12 years cold <= 3 minutes", cold_s <= 180), ("12 years warm <= 2 s", warm_s <= 2)]
+    fresh = figures["fresh"]
+    fresh_best = min(fresh)
+    checks = [
+        ("12 years cold <= 3 minutes", cold_s <= 180),
+        ("12 years warm <= 2 s (the rerun after the cold read)", warm_s <= 2),
+        ("12 years warm <= 2 s (best warm read in a fresh process)", fresh_best[0] <= 2),
+    ]
     cuts = ""
     if cold_s > 180:
         cuts += (
@@ -299,14 +406,21 @@ def all_years_text(figures: dict[str, object], load_before: str, load_after: str
             "sheet's cells (`docs/data_log.md`). More cores cut it; each file is parsed once "
             "and then read from the cache.\n"
         )
-    if warm_s > 2:
+    if min(warm_s, fresh_best[0]) > 2:
+        cpu_note = (
+            f"Its CPU seconds ({min(warm_cpu, fresh_best[1]):.2f}) are within the 2 s, so the "
+            "wall time beyond them is waiting for a core shared with other jobs (see the load "
+            "average). "
+            if min(warm_cpu, fresh_best[1]) <= 2
+            else ""
+        )
         cuts += (
-            f"\nWarm, what would cut it: the 12 years are {figures['in_memory_mb']:,.0f} MB of "
-            f"tidy table (its text columns as Arrow strings); reading the 12 cache entries "
-            f"alone took {one_s:.2f} s here, and joining them, the edition check and the lens "
-            "matches the rest. Text columns kept as categoricals (dictionary-encoded; a dtype "
-            "change through the analysis layer), or a tidy table of only the offences and "
-            "columns the analysis reads, would cut it.\n"
+            f"\nWarm, where the time goes: the 12 years are {figures['in_memory_mb']:,.0f} MB "
+            f"in memory (text columns as categoricals); reading the 12 cache entries as Arrow "
+            f"tables took {one_s:.2f} s here (best of 3), and making the one frame of them, "
+            f"the edition check and the lens matches the rest. {cpu_note}What would cut it "
+            "further: a cache format read without decoding (Arrow IPC, memory-mapped), or "
+            "reading each entry straight into the joined frame's arrays.\n"
         )
     return (
         f"""{ALL_YEARS_HEADING} (`python benchmarks/bench_readers.py --all-years`)
@@ -324,7 +438,12 @@ memory the system has not used recently took {figures["first_touch_ms"]:.2f} ms 
 | cold: empty cache, {figures["chosen"]} worker processes (parse, validate, write the cache) | {cold_s:.1f} | {cold_cpu:.0f} |
 | warm rerun (cache entries read in this process) | {warm_s:.2f} | {warm_cpu:.2f} |
 | warm, best of 3 | {again_s:.2f} | {again_cpu:.2f} |
-| the 12 cache entries alone, in this process, best of 3 | {one_s:.2f} | {one_cpu:.2f} |
+"""
+        + "".join(
+            f"| warm, in a fresh process (run {i}; imports not timed) | {w:.2f} | {c:.2f} |\n"
+            for i, (w, c) in enumerate(fresh, 1)
+        )
+        + f"""| the 12 cache entries alone, read as Arrow tables in this process, best of 3 | {one_s:.2f} | {one_cpu:.2f} |
 | the 12 cache entries alone, {workers} worker processes (as before issue 15), best of 3 | {pool_s:.2f} | {pool_cpu:.2f} |
 
 | target (issue 15, 2 cores) | met in this run? |
@@ -365,11 +484,7 @@ def main(argv: list[str] | None = None) -> None:
         seconds, _ = timed(lambda: build_replica(REPLICA))
         print(f"  built in {seconds:.0f} s", flush=True)
     if args.all_years:  # build the 12 years first, so that building is not inside the timed run
-        for year_end in YEARS:
-            path = replica_year_path(HERE / "_replica", year_end)
-            if not path.exists():
-                print(f"building {path.name} (once)...", flush=True)
-                build_replica(path, year_end)
+        ensure_year_replicas(HERE / "_replica", tiny=False)
     size_mb = REPLICA.stat().st_size / 1e6
     cache = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     os.environ["DA_CACHE_DIR"] = str(cache)
@@ -429,7 +544,7 @@ Replica: `{REPLICA.name}` (built by the script, not committed), the official lay
 |---|---:|---:|---:|
 | `pandas.read_excel` (default engine, openpyxl), raw cells only | {openpyxl_s:.1f} | {openpyxl_cpu:.1f} | 1.0x |
 | project reader, cold (calamine, parse, pandera validation, parquet cache write) | {cold_s:.1f} | {cold_cpu:.1f} | {ratio:.1f}x faster |
-| project reader, warm (parquet cache entry, checked by its sha256 and structure) | {warm_s:.2f} | {warm_cpu:.2f} | {openpyxl_s / warm_s:.0f}x faster |
+| project reader, warm (parquet cache entry, checked by its stat or sha256 and structure) | {warm_s:.2f} | {warm_cpu:.2f} | {openpyxl_s / warm_s:.0f}x faster |
 
 | target (2 cores) | met in this run? |
 |---|---|

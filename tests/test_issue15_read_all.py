@@ -85,7 +85,9 @@ def test_warm_read_uses_no_worker_process_and_equals_the_cold_read(two_years, mo
     pd.testing.assert_frame_equal(cold.ons, warm.ons)
     pd.testing.assert_frame_equal(cold.log, warm.log)
     pd.testing.assert_frame_equal(cold.lens_matches, warm.lens_matches)
-    pd.testing.assert_frame_equal(warm.lens_matches, outcomes.lens_matches(warm.open_data))
+    pd.testing.assert_frame_equal(
+        warm.lens_matches, outcomes.lens_matches(tidy.plain_text(warm.open_data))
+    )
     assert set(warm.lens_matches["offence_code"]) >= {"8L"}
 
 
@@ -119,3 +121,23 @@ def test_no_cache_parses_every_file(two_years, monkeypatch):
     with pytest.warns(UserWarning):
         tidy.read_all(two_years, use_cache=False, workers=1)
     assert len(parsed) == 6 and all(not use_cache for _, _, use_cache in parsed[3:])
+
+
+def test_open_data_holds_the_readers_rows_with_text_as_categories(two_years):
+    """Cold and warm, ``read_all`` hands over the rows the reader gives for each file, in file
+    order, its text columns as categoricals with sorted categories."""
+    files = sorted(two_years.root.glob("ho_outcomes_open_data/*.xlsx"))
+    with pytest.warns(UserWarning):
+        expected = pd.concat(
+            [tidy.sources.SOURCES["ho_outcomes_open_data"].read(f, False) for f in files],
+            ignore_index=True,
+        )
+    for _ in ("cold", "warm"):
+        with pytest.warns(UserWarning):
+            result = tidy.read_all(two_years, workers=1)
+        pd.testing.assert_frame_equal(tidy.plain_text(result.open_data), expected)
+        text = [n for n, d in expected.dtypes.items() if str(d) == "str"]
+        assert len(text) == 8
+        for name in text:
+            categories = result.open_data[name].cat.categories
+            assert list(categories) == sorted(expected[name].dropna().unique())

@@ -60,9 +60,11 @@ def _read_one(task: tuple[str, str, bool]) -> tuple[pd.DataFrame, list[tuple[str
 
 def _read_cached(
     task: tuple[str, str, bool],
-) -> tuple[pd.DataFrame, list[tuple[str, str]]] | None:
+) -> tuple[pd.DataFrame | readers.common.ArrowEntry, list[tuple[str, str]]] | None:
     """A file's intact cache entry read in this process (as ``_read_one`` returns it, with the
     parser's warnings repeated as ``Source.read`` repeats them), or None when it must be parsed.
+    For the sources in ``CATEGORICAL_SOURCES``, an ``ArrowEntry`` in place of the frame (its
+    frame is made by ``read_all``, with the other files', in one piece).
 
     Cache hits are never sent to worker processes: a worker returns its frame pickled through a
     pipe (136 MB for one real-size year); the 12 cache entries of the real-size replicas took
@@ -70,13 +72,52 @@ def _read_cached(
     source_id, path, _ = task
     source = sources.SOURCES[source_id]
     frame = readers.common.read_cache_entry(
-        source.id, source.reader_version, source.schema, Path(path)
+        source.id,
+        source.reader_version,
+        source.schema,
+        Path(path),
+        as_arrow=source_id in CATEGORICAL_SOURCES,
     )
     if frame is None:
         return None
     return frame, [
         ("UserWarning", f"{m} (from the cache)") for m in frame.attrs.get("warnings", [])
     ]
+
+
+#: sources whose text columns ``read_all`` hands over as categoricals (see ``read_all``)
+CATEGORICAL_SOURCES = ("ho_outcomes_open_data",)
+
+
+def _one_frame(
+    parts: list[pd.DataFrame | readers.common.ArrowEntry], schema
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The tidy tables of one source's files as one frame, text columns as categoricals
+    (``readers.common.frame_from_arrow``: the same values; categories sorted, dtype ``str``),
+    and each file's rows of it (slices, not copies). ``parts``: cache entries read as Arrow
+    tables and parsed frames (turned into Arrow tables here)."""
+    import pyarrow as pa
+
+    dtypes = {
+        name: "str" if str(column.dtype) in ("str", "string[pyarrow]") else str(column.dtype)
+        for name, column in schema.columns.items()
+    }
+    tables = [
+        part.table
+        if isinstance(part, readers.common.ArrowEntry)
+        else pa.Table.from_pandas(part, preserve_index=False)
+        for part in parts
+    ]
+    frame = readers.common.frame_from_arrow(tables, dtypes)
+    bounds = np.cumsum([0] + [len(part) for part in parts])
+    return frame, [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its categorical columns as text (dtype ``str``), the dtype the readers
+    give; other columns unchanged."""
+    names = [n for n, d in frame.dtypes.items() if isinstance(d, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(names, "str")) if names else frame
 
 
 #: the columns of the open data that ``outcomes.lens_matches`` reads
@@ -96,6 +137,10 @@ def _distinct_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     changed[:1] = True
     for column in columns:
         values = part[column].array  # compared as two views, without a shifted copy
+        if isinstance(values, pd.Categorical):  # one category code per row: compare the codes
+            codes = values.codes
+            changed[1:] |= codes[1:] != codes[:-1]
+            continue
         differs = pd.array(values[1:] != values[:-1], dtype="boolean")
         changed[1:] |= differs.to_numpy(dtype=bool, na_value=True)
     return part[changed].drop_duplicates()
@@ -142,7 +187,13 @@ def read_all(mode: DataMode, use_cache: bool = True, workers: int | None = None)
     are read in this process, never in a worker (``_read_cached``); results come back in the
     order of the files (source, then name), so the output
     does not depend on timing. Warnings of the readers are repeated here. Output: a
-    ``ReadResult`` whose ``ons`` and ``open_data`` are the concatenated tidy tables.
+    ``ReadResult`` whose ``ons`` and ``open_data`` are the concatenated tidy tables. The text
+    columns of ``open_data`` (year, force, offence and outcome-group labels) are categoricals
+    (``_one_frame``: the same values, categories sorted, dtype ``str``; ``plain_text`` turns
+    them back into text): 12 real-size years are 8 million rows, 1.6 GB in memory as
+    text and a few hundred MB as category codes, and a cache hit is read from the parquet
+    file's dictionary pages without building a string per row (issue 15, item 3;
+    ``docs/data_log.md``). The tidy tables made from it are the same as from text columns.
 
     Raises ``FileNotFoundError`` when no ONS table is present, ``sources.EditionConflict``
     when one (source, financial year, force) key arrives from two files (never summed), and
@@ -166,6 +217,18 @@ def read_all(mode: DataMode, use_cache: bool = True, workers: int | None = None)
         for note in selection.notes:
             warnings.warn(note, UserWarning, stacklevel=2)
         tasks += [(source_id, str(path), use_cache) for path in selection.read]
+    with readers.common.small_pages():
+        return _read_tasks(mode, tasks, set_aside_rows, use_cache, workers)
+
+
+def _read_tasks(
+    mode: DataMode,
+    tasks: list[tuple[str, str, bool]],
+    set_aside_rows: list[dict],
+    use_cache: bool,
+    workers: int | None,
+) -> ReadResult:
+    """``read_all`` once the files are chosen: ``tasks`` are (source id, path, use_cache)."""
     results = [_read_cached(task) if use_cache else None for task in tasks]
     to_parse = [task for task, result in zip(tasks, results, strict=True) if result is None]
     if workers is None:
@@ -184,8 +247,8 @@ def read_all(mode: DataMode, use_cache: bool = True, workers: int | None = None)
     for (source_id, path, _), (frame, caught) in zip(tasks, results, strict=True):
         for category, message in caught:
             kind = getattr(builtins, category, UserWarning)
-            warnings.warn(message, kind if isinstance(kind, type) else UserWarning, stacklevel=2)
-        frames[source_id].append(frame)
+            warnings.warn(message, kind if isinstance(kind, type) else UserWarning, stacklevel=3)
+        frames[source_id].append(frame)  # an ArrowEntry for a cache hit of CATEGORICAL_SOURCES
         paths[source_id].append(Path(path))
         sheets = frame.attrs.get("sheets") or [frame.attrs.get("sheet", "")]
         log_rows.append(
@@ -197,23 +260,24 @@ def read_all(mode: DataMode, use_cache: bool = True, workers: int | None = None)
                 "rows": len(frame),
             }
         )
+    joined: dict[str, pd.DataFrame] = {}
+    for source_id in CATEGORICAL_SOURCES:
+        if frames[source_id]:
+            schema = sources.SOURCES[source_id].schema
+            joined[source_id], frames[source_id] = _one_frame(frames[source_id], schema)
     for source_id in READ_SOURCES:
         keys = [_distinct_rows(f, ["financial_year", "force_code"]) for f in frames[source_id]]
         _check_one_edition(source_id, keys, paths[source_id])
-    ons_frames, open_frames = frames["ons_da_outcomes"], frames["ho_outcomes_open_data"]
+    ons_frames = frames["ons_da_outcomes"]
     if not ons_frames:
         raise FileNotFoundError(
             f"no ONS domestic abuse outcome table in {config.relative(mode.root)}/ons_da_outcomes/"
         )
     ons = pd.concat(ons_frames, ignore_index=True)
-    open_data = (
-        pd.concat(open_frames, ignore_index=True)
-        if open_frames
-        else pd.DataFrame(columns=readers.OPEN_DATA_COLUMNS)
-    )
+    open_data = joined.get("ho_outcomes_open_data", pd.DataFrame(columns=readers.OPEN_DATA_COLUMNS))
     log = pd.DataFrame(log_rows).sort_values(["source", "file"]).reset_index(drop=True)
     matches = (
-        outcomes.lens_matches(_distinct_rows(open_data, list(LENS_COLUMNS)))
+        outcomes.lens_matches(plain_text(_distinct_rows(open_data, list(LENS_COLUMNS))))
         if len(open_data)
         else pd.DataFrame()
     )
@@ -627,7 +691,7 @@ def _sum_by_force_year_outcome(rows: pd.DataFrame, not_provided: bool) -> pd.Dat
     """Open-data rows summed by financial_year x force_code x outcome_type: the two counts (a
     group whose counts are all missing stays missing: ``min_count=1``), the number of quarters
     with rows and, with ``not_provided``, the rows marked 'not provided'."""
-    groups = rows.groupby(["financial_year", "force_code", "outcome_type"])
+    groups = rows.groupby(["financial_year", "force_code", "outcome_type"], observed=True)
     out = groups[["outcomes_recorded", "outcomes_closed"]].sum(min_count=1)
     out["quarters"] = groups["quarter"].nunique()
     if not_provided:
@@ -642,13 +706,14 @@ def open_data_lens(open_data: pd.DataFrame) -> pd.DataFrame:
     # the lenses are decided per distinct offence (a few hundred), not per row
     offence_columns = ["offence_code", "offence_description", "offence_group", "offence_subgroup"]
     offences = usable[offence_columns].drop_duplicates().reset_index(drop=True)
+    offences_text = plain_text(offences)
     frames = []
     for lens in outcomes.OFFENCE_LENSES:
-        chosen = offences[outcomes.lens_mask(offences, lens)]
+        chosen = offences[outcomes.lens_mask(offences_text, lens).to_numpy()]
         subset = usable.merge(chosen, on=offence_columns, how="inner") if len(chosen) else chosen
         if subset.empty:
             continue
-        grouped = _sum_by_force_year_outcome(subset, not_provided=True).reset_index()
+        grouped = plain_text(_sum_by_force_year_outcome(subset, not_provided=True).reset_index())
         grouped.insert(2, "lens", lens)
         frames.append(grouped)
     if not frames:
@@ -676,7 +741,7 @@ def open_data_lens(open_data: pd.DataFrame) -> pd.DataFrame:
 def open_data_force_year(open_data: pd.DataFrame) -> pd.DataFrame:
     """All offences summed by force x year x outcome type (the all-crime context)."""
     usable = _usable_open_data(open_data)
-    result = _sum_by_force_year_outcome(usable, not_provided=False).reset_index()
+    result = plain_text(_sum_by_force_year_outcome(usable, not_provided=False).reset_index())
     result["force_name"] = result["force_code"].map(forces.force_names())
     for column in ("outcomes_recorded", "outcomes_closed"):
         result[column] = result[column].astype("Int64")
@@ -690,8 +755,8 @@ def open_data_quarter_coverage(open_data: pd.DataFrame) -> pd.DataFrame:
     that supplied nothing can appear as zeros, as Devon and Cornwall did in 2022/23 after a
     records-system change; such a quarter is not evidence of no outcomes)."""
     usable = open_data[open_data["territorial"]]
-    quarters = (
-        usable.groupby(["force_code", "financial_year"])["quarter"]
+    quarters = plain_text(
+        usable.groupby(["force_code", "financial_year"], observed=True)["quarter"]
         .nunique()
         .rename("quarters")
         .reset_index()
@@ -701,18 +766,18 @@ def open_data_quarter_coverage(open_data: pd.DataFrame) -> pd.DataFrame:
         names=["force_code", "financial_year"],
     ).to_frame(index=False)
     merged = grid.merge(quarters, how="left").fillna({"quarters": 0})
-    not_provided = (
+    not_provided = plain_text(
         usable[usable["not_provided"]]
-        .groupby(["force_code", "financial_year"])["quarter"]
+        .groupby(["force_code", "financial_year"], observed=True)["quarter"]
         .nunique()
         .rename("quarters_not_provided")
         .reset_index()
     )
     merged = merged.merge(not_provided, how="left").fillna({"quarters_not_provided": 0})
     counts = usable[["outcomes_recorded", "outcomes_closed"]].astype(float).abs()
-    totals = (
+    totals = plain_text(
         usable.assign(_total=counts.sum(axis=1, min_count=1))
-        .groupby(["force_code", "financial_year", "quarter"])["_total"]
+        .groupby(["force_code", "financial_year", "quarter"], observed=True)["_total"]
         .sum(min_count=1)
         .reset_index()
     )

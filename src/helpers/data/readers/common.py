@@ -3,11 +3,15 @@ or csv), and the parquet cache keyed by the file's sha256 and the reader version
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 import re
+import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -140,13 +144,23 @@ def cached_read(
     foreign file) and reads back with exactly those columns (the schema's, in order), dtypes
     and rows (a pandas or pyarrow that reads the same bytes differently). Anything else (and
     an entry written before these checks existed) is re-read from the source file with a
-    ``UserWarning`` saying why, and the entry rewritten. The checks cost about 1 ms a year (the
-    sha256 of a 0.7 MB parquet file).
+    ``UserWarning`` saying why, and the entry rewritten.
+
+    Two sha256 are not recomputed on every read (issue 15: 12 real-size years are 387 MB of
+    workbooks, about 0.8 s of hashing at ~500 MB/s, every warm read): the source file's
+    (``file_sha256``) and the parquet file's. Each is recorded with the file's stat (size,
+    modification and status-change times in nanoseconds, inode and device) and recomputed only
+    when the stat differs, as git does for its index. A stat is recorded only for a file last
+    changed more than ``STAT_SETTLED_S`` seconds before (a file written within the current tick
+    of the file system's clock could be rewritten with the same size and times); the
+    status-change time cannot be set by a program (``touch`` and ``os.utime`` set it to now),
+    so a changed or replaced file is always hashed again. With ``use_cache=False`` the source
+    is hashed afresh.
 
     ``attrs`` of the result: file name, sha256, reader (the source id), reader version, whatever
     the parser set, and ``from_cache``. Raises what the parser or the schema raises.
     """
-    digest = sha256_file(path)
+    digest = file_sha256(path) if use_cache else sha256_file(path)
     info = {
         "file": path.name,
         "sha256": digest,
@@ -179,23 +193,97 @@ def cached_read(
             "dtypes": [str(dtype) for dtype in frame.dtypes],
         }
         tmp.replace(cache_file)
-        meta_tmp = meta_file.with_suffix(".json.tmp")
-        meta_tmp.write_text(json.dumps({"attrs": attrs, "check": check}, sort_keys=True, indent=1))
-        meta_tmp.replace(meta_file)
+        _write_meta(meta_file, {"attrs": attrs, "check": check, "stat": _settled_stat(cache_file)})
     return frame
 
 
+#: a file's stat is recorded (and later trusted in place of its sha256) only when the file was
+#: last changed at least this many seconds before: a later write within one tick of the file
+#: system's clock could leave size and times as they were
+STAT_SETTLED_S = 2.0
+#: the memo of source files' sha256 by path and stat, in the cache folder
+SHA256_MEMO = "sha256-by-stat.json"
+
+
+def _stat_key(path: Path) -> list[int]:
+    """Size, modification and status-change times (ns), inode and device of ``path``."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def _settled_stat(path: Path) -> list[int] | None:
+    """``_stat_key(path)`` when the file was last changed ``STAT_SETTLED_S`` or more seconds ago,
+    else None (not to be trusted: see ``cached_read``)."""
+    key = _stat_key(path)
+    newest = max(key[1], key[2])
+    return key if time.time_ns() - newest >= STAT_SETTLED_S * 1e9 else None
+
+
+def _write_meta(meta_file: Path, meta: dict) -> None:
+    """Write a cache entry's meta file atomically (a unique temporary file, then a rename)."""
+    tmp = meta_file.with_suffix(f".json.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(meta, sort_keys=True, indent=1))
+    tmp.replace(meta_file)
+
+
+def file_sha256(path: Path | str) -> str:
+    """The sha256 of ``path``, taken from the memo ``SHA256_MEMO`` in ``config.cache_dir()``
+    when the file's stat is the one recorded with it, else computed (and recorded when the
+    stat is settled and did not change while hashing). The rule and why it is safe:
+    ``cached_read``. A damaged memo is ignored and rewritten."""
+    path = Path(path)
+    memo_file = config.cache_dir() / SHA256_MEMO
+    name = str(path.resolve())
+    try:
+        memo = json.loads(memo_file.read_text())
+        if not isinstance(memo, dict):
+            memo = {}
+    except (OSError, ValueError):
+        memo = {}
+    key = _stat_key(path)
+    entry = memo.get(name)
+    if isinstance(entry, dict) and entry.get("stat") == key and entry.get("sha256"):
+        return entry["sha256"]
+    digest = sha256_file(path)
+    settled = _settled_stat(path)
+    if settled is not None and settled == key:  # not changed while it was hashed
+        memo[name] = {"stat": key, "sha256": digest}
+        memo_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(memo, sort_keys=True, indent=0))
+        tmp.replace(memo_file)  # a concurrent writer may win: its entries or ours are re-hashed
+    return digest
+
+
 def read_cache_entry(
-    source_id: str, reader_version: int, schema, path: Path
-) -> pd.DataFrame | None:
+    source_id: str, reader_version: int, schema, path: Path, as_arrow: bool = False
+) -> pd.DataFrame | ArrowEntry | None:
     """The frame ``cached_read`` would return from the cache for ``path`` (checked the same way),
     or None when ``path`` has no intact cache entry; then ``cached_read`` parses the file and
     says why an entry it found was not used. For callers that read cache hits in their own
-    process and send only the files to parse to worker processes (``tidy.read_all``)."""
-    cache_file, meta_file = _cache_files(source_id, reader_version, sha256_file(path))
+    process and send only the files to parse to worker processes (``tidy.read_all``).
+
+    ``as_arrow``: an ``ArrowEntry`` instead of a frame, its text columns (dtype ``str``)
+    dictionary-encoded as the parquet file stores them (no string is built per row), for
+    ``frame_from_arrow``. The entry is checked as for ``cached_read``: its columns, dtypes and
+    rows as ``pd.read_parquet`` would read them (from the file's stored schema and metadata)
+    must be the recorded ones."""
+    cache_file, meta_file = _cache_files(source_id, reader_version, file_sha256(path))
     if not (cache_file.exists() and meta_file.exists()):
         return None
-    return _load_checked(cache_file, meta_file, schema)[0]
+    return _load_checked(cache_file, meta_file, schema, as_arrow)[0]
+
+
+@dataclass
+class ArrowEntry:
+    """A cache entry read as an Arrow table (text columns dictionary-encoded) with the attrs
+    its frame would carry (``from_cache`` True)."""
+
+    table: object  # pyarrow.Table
+    attrs: dict
+
+    def __len__(self) -> int:
+        return self.table.num_rows
 
 
 def _cache_files(source_id: str, reader_version: int, digest: str) -> tuple[Path, Path]:
@@ -205,28 +293,39 @@ def _cache_files(source_id: str, reader_version: int, digest: str) -> tuple[Path
 
 
 def _load_checked(
-    cache_file: Path, meta_file: Path, schema
-) -> tuple[pd.DataFrame | None, str | None]:
-    """The cached frame when the entry is intact (see ``cached_read``), else (None, why not)."""
+    cache_file: Path, meta_file: Path, schema, as_arrow: bool = False
+) -> tuple[pd.DataFrame | ArrowEntry | None, str | None]:
+    """The cached frame when the entry is intact (see ``cached_read``), else (None, why not).
+    ``as_arrow``: see ``read_cache_entry``."""
     try:
         meta = json.loads(meta_file.read_text())
         attrs = meta["attrs"]
         check = {key: meta["check"][key] for key in ("parquet_sha256", "columns", "dtypes", "rows")}
     except (ValueError, KeyError, TypeError):
         return None, "its meta file is unreadable or from an older cache format"
-    if sha256_file(cache_file) != check["parquet_sha256"]:
-        return None, "the parquet file's sha256 differs from the one recorded when it was written"
+    recorded_stat = meta.get("stat")
+    if recorded_stat is None or recorded_stat != _stat_key(cache_file):
+        if sha256_file(cache_file) != check["parquet_sha256"]:
+            return None, (
+                "the parquet file's sha256 differs from the one recorded when it was written"
+            )
+        settled = _settled_stat(cache_file)
+        if settled is not None:  # the digest holds for this stat: next time, no hashing
+            _write_meta(meta_file, {**meta, "stat": settled})
     if check["columns"] != list(schema.columns):
         return None, f"recorded columns {check['columns']} are not the schema's"
     try:
-        frame = _restore_dtypes(pd.read_parquet(cache_file), schema)
+        if as_arrow:
+            frame, found = _read_arrow(cache_file, check, schema)
+        else:
+            frame = _restore_dtypes(pd.read_parquet(cache_file), schema)
+            found = {
+                "columns": list(frame.columns),
+                "dtypes": [str(dtype) for dtype in frame.dtypes],
+                "rows": len(frame),
+            }
     except Exception as error:  # any failure to read or convert means: read the source
         return None, f"the parquet file does not read ({type(error).__name__}: {error})"
-    found = {
-        "columns": list(frame.columns),
-        "dtypes": [str(dtype) for dtype in frame.dtypes],
-        "rows": len(frame),
-    }
     differences = [
         f"{key} {found[key]} (written: {check[key]})" for key in found if found[key] != check[key]
     ]
@@ -234,6 +333,134 @@ def _load_checked(
         return None, "it reads back with other " + "; ".join(differences)
     frame.attrs = {**attrs, "from_cache": True}
     return frame, None
+
+
+def _read_arrow(cache_file: Path, check: dict, schema) -> tuple[ArrowEntry, dict[str, object]]:
+    """The entry as an Arrow table with its text columns (recorded dtype ``str``) read from the
+    parquet dictionary pages, and what ``pd.read_parquet`` would have found (columns and dtypes
+    from the file's stored schema, rows from its metadata), for the check against the record."""
+    import pyarrow.parquet as pq
+
+    stored = pq.read_schema(cache_file)
+    plain = _restore_dtypes(stored.empty_table().to_pandas(), schema)
+    text = [n for n, d in zip(check["columns"], check["dtypes"], strict=True) if d == "str"]
+    parquet = pq.ParquetFile(cache_file, read_dictionary=text)
+    found = {
+        "columns": list(plain.columns),
+        "dtypes": [str(dtype) for dtype in plain.dtypes],
+        "rows": parquet.metadata.num_rows,
+    }
+    table = parquet.read()
+    if table.num_rows != found["rows"] or table.column_names != found["columns"]:
+        raise ValueError(f"read {table.num_rows} rows, columns {table.column_names}")
+    return ArrowEntry(table, {}), found
+
+
+@contextlib.contextmanager
+def small_pages():
+    """For the duration: numpy does not ask the kernel for transparent huge pages for its large
+    arrays (``madvise``; numpy's default on Linux) and pyarrow allocates from the system
+    allocator instead of mimalloc; both are restored after. Why: on the project's 2-core
+    virtual machine (transparent huge pages on ``madvise``, with ``defrag`` on ``madvise``, so
+    a fault in such a region compacts memory first), writing fresh memory measured 3.6-7.3
+    CPU ms per MB for a numpy array with huge pages and 0.8 without, and reading the 12 cache
+    entries of the real-size replicas in a fresh process took 3.5-6.4 CPU s with mimalloc and
+    1.0 with the system allocator (0.6-0.9 when the memory was reused;
+    ``docs/data_log.md``). The values read are the same either way."""
+    import pyarrow as pa
+
+    try:
+        from numpy._core import multiarray
+    except ImportError:  # pragma: no cover - numpy < 2
+        from numpy.core import multiarray
+    set_madvise = getattr(multiarray, "_set_madvise_hugepage", None)
+    previous_madvise = set_madvise(False) if set_madvise else None
+    previous_pool = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous_pool)
+        if set_madvise:
+            set_madvise(previous_madvise)
+
+
+def _code_dtype(categories: int) -> type:
+    """The integer type pandas uses for the codes of that many categories."""
+    return np.int8 if categories < 2**7 else np.int16 if categories < 2**15 else np.int32
+
+
+def frame_from_arrow(tables: list, dtypes: dict[str, str]) -> pd.DataFrame:
+    """One frame of the Arrow ``tables`` (one after another, same columns), each column
+    written once into its final array, without a frame per table and a ``pd.concat`` (on this
+    virtual machine, writing memory it has not used recently is the dearest part of a warm
+    read: ``docs/data_log.md``).
+
+    ``dtypes``: the pandas dtype of each column as the readers give it ('str', 'int8', 'bool',
+    'Int64'). A 'str' column comes as a categorical of the same values (missing stays
+    missing) whose categories (dtype ``str``) are the sorted distinct values of all the
+    tables, so that grouping and sorting by it order rows as by the text; it may arrive
+    dictionary-encoded or as strings. Raises ValueError for any other dtype, or for missing
+    values in an 'int8' or 'bool' column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = sum(table.num_rows for table in tables)
+    columns = {}
+    for name, dtype in dtypes.items():
+        chunks = [c for table in tables for c in table.column(name).chunks if len(c)]
+        if dtype == "str":
+            chunks = [
+                chunk if pa.types.is_dictionary(chunk.type) else pc.dictionary_encode(chunk)
+                for chunk in chunks
+            ]
+            values = sorted(set().union(*(chunk.dictionary.to_pylist() for chunk in chunks)))
+            position = {value: i for i, value in enumerate(values)}
+            codes = np.empty(rows, dtype=_code_dtype(len(values)))
+            start = 0
+            for chunk in chunks:
+                mapping = np.array(
+                    [position[v] for v in chunk.dictionary.to_pylist()], dtype=codes.dtype
+                )
+                indices = chunk.indices
+                raw = np.frombuffer(indices.buffers()[1], dtype=indices.type.to_pandas_dtype())[
+                    indices.offset : indices.offset + len(chunk)
+                ]
+                target = codes[start : start + len(chunk)]
+                np.take(mapping, raw, out=target, mode="clip")  # a null's index is arbitrary
+                if chunk.null_count:
+                    target[chunk.is_null().to_numpy(zero_copy_only=False)] = -1
+                start += len(chunk)
+            categories = pd.CategoricalDtype(pd.Index(values, dtype="str"))
+            columns[name] = pd.Categorical.from_codes(codes, dtype=categories, validate=False)
+        elif dtype in ("int8", "bool"):
+            out = np.empty(rows, dtype=dtype)
+            start = 0
+            for chunk in chunks:
+                if chunk.null_count:
+                    raise ValueError(f"column {name} ({dtype}) has missing values")
+                out[start : start + len(chunk)] = chunk.to_numpy(zero_copy_only=False)
+                start += len(chunk)
+            columns[name] = out
+        elif dtype == "Int64":
+            out = np.empty(rows, dtype=np.int64)
+            mask = np.zeros(rows, dtype=bool)
+            start = 0
+            for chunk in chunks:
+                chunk = chunk.cast(pa.int64())
+                out[start : start + len(chunk)] = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[
+                    chunk.offset : chunk.offset + len(chunk)
+                ]
+                if chunk.null_count:
+                    mask[start : start + len(chunk)] = chunk.is_null().to_numpy(
+                        zero_copy_only=False
+                    )
+                start += len(chunk)
+            out[mask] = 0
+            columns[name] = pd.arrays.IntegerArray(out, mask)
+        else:
+            raise ValueError(f"column {name}: dtype {dtype!r} is not one frame_from_arrow makes")
+    return pd.DataFrame(columns, copy=False)
 
 
 def _restore_dtypes(frame: pd.DataFrame, schema) -> pd.DataFrame:
