@@ -169,7 +169,8 @@ def cached_read(
     }
     cache_file, meta_file = _cache_files(source_id, reader_version, digest)
     if use_cache and cache_file.exists() and meta_file.exists():
-        frame, problem = _load_checked(cache_file, meta_file, schema)
+        with small_pages():  # a warm read writes fresh memory: see ``small_pages``
+            frame, problem = _load_checked(cache_file, meta_file, schema)
         if frame is not None:
             return frame
         warnings.warn(
