@@ -123,3 +123,37 @@ def test_briefings_are_the_same_bytes_with_the_font_metrics_read_once(sample_dat
     assert len(reused) == len(plain) == 3
     for first, second in zip(reused, plain, strict=True):
         assert first.name == second.name and first.read_bytes() == second.read_bytes()
+
+
+def test_the_written_out_theme_is_what_seaborn_sets():
+    """``theme.SEABORN_WHITEGRID_NOTEBOOK`` and the colour cycle equal what seaborn's own
+    ``set_theme`` sets from matplotlib's defaults (in a fresh process: the test session's
+    matplotlib settings are not the defaults)."""
+    import json
+    import subprocess
+    import sys
+
+    script = """
+import json, matplotlib
+matplotlib.use("Agg")
+import matplotlib as mpl
+before = {k: str(v) for k, v in mpl.rcParams.items()}
+import seaborn as sns
+from helpers.figures import theme
+sns.set_theme(context="notebook", style="whitegrid",
+              palette=list(theme.OKABE_ITO.values())[1:], font_scale=1.0)
+seaborn = {k: str(v) for k, v in mpl.rcParams.items() if str(v) != before[k]}
+mpl.rcdefaults()
+mpl.rcParams.update(theme.SEABORN_WHITEGRID_NOTEBOOK)
+from cycler import cycler
+from matplotlib.colors import to_rgb
+mpl.rcParams["axes.prop_cycle"] = cycler("color", [to_rgb(c) for c in list(theme.OKABE_ITO.values())[1:]])
+ours = {k: str(v) for k, v in mpl.rcParams.items() if str(v) != before[k]}
+print(json.dumps([seaborn, ours]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    seaborn, ours = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seaborn.pop("image.cmap") == "rocket"  # seaborn's own colour map: not used, left out
+    assert ours == seaborn
