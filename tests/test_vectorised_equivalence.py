@@ -157,3 +157,30 @@ print(json.dumps([seaborn, ours]))
     seaborn, ours = json.loads(done.stdout.strip().splitlines()[-1])
     assert seaborn.pop("image.cmap") == "rocket"  # seaborn's own colour map: not used, left out
     assert ours == seaborn
+
+
+def test_joinpoint_fits_from_the_linear_start_find_statsmodels_default_maximum(sample_data):
+    """``models.segmented_trend`` starts each candidate's fit from the linear fit; the joinpoint
+    and deviance must be those of fits from statsmodels' default start (computed here
+    directly with statsmodels for every candidate)."""
+    import statsmodels.api as sm
+
+    table = rates.force_rates(sample_data.da, list(charge.SPEC.numerator), "total_outcomes")
+    checked = 0
+    for _, group in list(table.groupby("force_code"))[:12]:
+        x = group["successes"].to_numpy(float)
+        n = group["trials"].to_numpy(float)
+        t = statistics.financial_year_start(group["financial_year"]).astype(float)
+        fit = models.segmented_trend(x, n, t)
+        if fit["status"] != "ok":
+            continue
+        endog = np.column_stack([x, n - x])
+        deviances = {}
+        for k in fit["profile"]["joinpoint"]:
+            exog = np.column_stack([np.ones(len(t)), t - t.mean(), np.maximum(t - k, 0)])
+            deviances[k] = sm.GLM(endog, exog, family=sm.families.Binomial()).fit().deviance
+        best = min(deviances, key=deviances.get)
+        assert fit["joinpoint"] == best
+        assert fit["deviance_segmented"] == pytest.approx(deviances[best], rel=1e-8)
+        checked += 1
+    assert checked >= 8
