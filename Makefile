@@ -25,11 +25,34 @@ help: ## list the verbs with what they do
 
 setup: $(STAMP) ## create .venv if missing, install the pinned lock, register the Jupyter kernel
 
+# The installer is uv (pinned here, installed from PyPI into the venv): it installs the same pinned
+# lock as pip, in parallel: 130 s against pip's 492 s on a clean clone under the same load (58
+# against 88 CPU s; benchmarks/RESULTS.md, "make test (2026-12-01, second session)"). Where uv
+# cannot be installed, pip installs the lock as before.
+# The venv is made without pip when uv installs it (the interpreter's own pip puts uv in it); to add
+# a package by hand there, use `.venv/bin/uv pip install --python .venv/bin/python NAME`.
+# --compile-bytecode: pip writes every module's .pyc at install, and so must uv (it does not by
+# default). Without them every process (each xdist worker, notebook kernel and reproduce worker)
+# compiles pandas, matplotlib and the rest from source again where PYTHONDONTWRITEBYTECODE is set,
+# which cost the unit tests 954 CPU s instead of 841 in a measured run.
+# tests/test_environment.py checks that the installed versions are the lock's.
+UV_VERSION := 0.13.9
+INSTALL_LOCK := -r requirements.txt -c requirements-lock.txt
+
 $(STAMP): requirements.txt requirements-lock.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -c requirements-lock.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	@test -x $(BIN)/uv || $(PYTHON) -m pip --python $(BIN)/python install --quiet uv==$(UV_VERSION) 2>/dev/null \
+	  || echo "[setup] uv $(UV_VERSION) could not be installed: pip installs the lock instead (slower)"
+	@if test -x $(BIN)/uv; then \
+	  echo "[setup] uv $(UV_VERSION): installing requirements-lock.txt into $(VENV)"; \
+	  $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python $(INSTALL_LOCK) -e .; \
+	else \
+	  $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --upgrade >/dev/null; \
+	  echo "[setup] pip: installing requirements-lock.txt into $(VENV)"; \
+	  $(BIN)/python -m pip install --quiet --upgrade pip; \
+	  $(BIN)/python -m pip install --quiet $(INSTALL_LOCK); \
+	  $(BIN)/python -m pip install --quiet --no-deps -e .; \
+	fi
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (da-police)" >/dev/null
 	@touch $(STAMP)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 from helpers.core import config
 
@@ -73,3 +76,24 @@ def test_issue_dependencies_are_all_listed():
         "ruff",
     }
     assert wanted <= set(pip_pins(config.PROJECT_ROOT / "requirements.txt"))
+
+
+def test_the_installed_packages_are_the_locks_versions():
+    """`make setup` (uv, or pip where uv cannot be had) installs requirements-lock.txt exactly:
+    every pinned package is installed at its pinned version. Checked in the project's own .venv
+    (a conda environment solves its own transitive versions)."""
+    import sys
+    from importlib import metadata
+
+    if Path(sys.prefix).resolve() != (config.PROJECT_ROOT / ".venv").resolve():
+        pytest.skip(f"not the project's .venv ({sys.prefix}): `make setup` did not install it")
+    installed = {
+        canonical(dist.metadata["Name"]): dist.version for dist in metadata.distributions()
+    }
+    lock = pip_pins(config.PROJECT_ROOT / "requirements-lock.txt")
+    wrong = {
+        name: (version, installed.get(name, "missing"))
+        for name, version in lock.items()
+        if installed.get(name) != version
+    }
+    assert wrong == {}, f"(pinned, installed) differ from requirements-lock.txt: {wrong}"
