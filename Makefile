@@ -21,7 +21,7 @@ help: ## list the verbs with what they do
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo "  variables: DATA=auto|official|sample (default auto), DA_DATA_MIRROR=<folder or URL>,"
 	@echo "             FORCE=1 (reproduce: re-execute everything), JOBS=N (notebooks at a time; default: cores),"
-	@echo "             BENCH_ARGS=--real-size|--sequential (bench: the real-size reader replica; one notebook at a time)"
+	@echo "             BENCH_ARGS=--real-size|--sequential (bench: also the reader on real-size replicas, one year and all 12 (about 20 minutes); one task at a time)"
 
 setup: $(STAMP) ## create .venv if missing, install the pinned lock, register the Jupyter kernel
 
