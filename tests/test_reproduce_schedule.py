@@ -97,3 +97,12 @@ def test_a_failing_site_task_is_reported_after_the_others(data_dirs, tmp_path):
     assert by_stem["05_ok"]["error"] is None
     assert "no such mode" in by_stem[reproduce.SITE_STEP]["error"]
     assert reproduce.finish_notebooks(results, steps, state) == []  # the notebook is kept
+
+
+def test_the_site_task_starts_after_the_longest_notebooks():
+    tasks = [{"order": o} for o in (5.0, 37.5, 9.0, 24.5)]
+    assert reproduce.site_order(tasks, jobs=2) == pytest.approx(24.5 - 1e-6)
+    order = sorted([*(t["order"] for t in tasks), reproduce.site_order(tasks, 2)], reverse=True)
+    assert order.index(reproduce.site_order(tasks, 2)) == 2  # after 03 and 02, before 04 and 01
+    assert reproduce.site_order(tasks[:1], jobs=2) == pytest.approx(5.0 - 1e-6)
+    assert reproduce.site_order([], jobs=2) == 0.0

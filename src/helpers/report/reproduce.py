@@ -626,6 +626,19 @@ def _site_outputs() -> list[str]:
 SITE_STEP = "force pages"
 
 
+def site_order(notebook_tasks: list[dict], jobs: int | None = None) -> float:
+    """Where the site task goes in the longest-first order: just after the ``jobs`` longest
+    notebooks (default: the cores), so that those (02 and 03, which compute the measures) start
+    first and the site reads the measures from the analysis memo instead of computing them while
+    a notebook waits for them (a process waiting for a measure leaves its core idle); it still
+    starts before the short notebooks, which fill the other core meanwhile."""
+    orders = sorted((t["order"] for t in notebook_tasks), reverse=True)
+    if not orders:
+        return 0.0
+    slot = max(1, min(jobs or default_jobs(), len(orders)))
+    return orders[slot - 1] - 1e-6
+
+
 def plan_site(
     common: dict[str, str], state: dict, force: bool = False, codes: list[str] | None = None
 ) -> tuple[dict[str, str], str]:
@@ -742,7 +755,7 @@ def reproduce(
                 "requested": requested,
                 "codes": codes,
                 "needs_processed": True,
-                "order": state.get("site", {}).get("seconds", 30.0),
+                "order": site_order([t for t in tasks if t["needs_processed"]], jobs),
             }
         )
     else:
