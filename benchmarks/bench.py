@@ -302,7 +302,7 @@ def report(reader, tidy_cold, tidy_warm, inside, whole, sequential, load_before,
         )
     lines += [
         f"| &nbsp;&nbsp;site pages beside the notebooks (measures, 43 force pages, national "
-        f"pages, workbook, 44 briefings; one worker) | {whole['site']:.1f} | {whole['site_cpu']:.1f} |",
+        f"pages, workbook, 44 briefings; two tasks, sum of their times) | {whole['site']:.1f} | {whole['site_cpu']:.1f} |",
         f"| &nbsp;&nbsp;tidy stage inside reproduce (notebook 00 runs beside it) | {whole['tidy']:.1f} | |",
         f"| &nbsp;&nbsp;notebooks and site pages, sum of their times | "
         f"{notebook_total + whole['site']:.1f} | |",

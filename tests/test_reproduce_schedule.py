@@ -83,6 +83,7 @@ def test_a_failing_site_task_is_reported_after_the_others(data_dirs, tmp_path):
     reproduce._labelled(tasks, steps)
     site_task = {
         "kind": "site",
+        "site_part": "pages",
         "stem": reproduce.SITE_STEP,
         "label": "site pages",
         "reason": "test",

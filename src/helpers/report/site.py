@@ -467,38 +467,49 @@ def downloads(
     glossary.write_glossary(reports / GLOSSARY)
 
 
+#: the two halves of ``build_pages``, which ``make reproduce`` runs as two tasks so that the
+#: cores share the work evenly
+SITE_PARTS = ("pages", "downloads")
+
+
 def build_pages(
     mode: datamode.DataMode,
     workers: int | None = None,
     codes: list[str] | None = None,
+    parts: tuple[str, ...] = SITE_PARTS,
 ) -> dict[str, MeasureResult]:
     """The site's pages that need the processed data but no executed notebook: the measures once
-    (from the analysis memo when a notebook computed them), the force pages (all 43, or
-    ``codes``), the national pages and the downloads (workbook, briefings, glossary). Prints
-    each step's time; returns the measures."""
+    (from the analysis memo when a notebook computed them), then for ``parts`` 'pages' the force
+    pages (all 43, or ``codes``) and the national pages, and for 'downloads' the workbook, the
+    briefings and the glossary. Prints each step's time; returns the measures. Raises
+    ValueError for an unknown part."""
     from helpers.analysis import profile
     from helpers.data import tidy
     from helpers.report import profiles
 
+    unknown = set(parts) - set(SITE_PARTS)
+    if unknown:
+        raise ValueError(f"parts must be among {SITE_PARTS}, not {sorted(unknown)}")
     step = time.perf_counter()
     da = tidy.load_or_build(mode, quiet=True)["da_outcomes_by_force"]
     measures = profile.measure_all(da)
     print(f"[site] measures computed in {time.perf_counter() - step:.1f} s", flush=True)
 
-    step = time.perf_counter()
-    profiles.render_all(mode, workers=workers, codes=codes, da=da, measures=measures)
-    print(f"[site] force pages rendered in {time.perf_counter() - step:.1f} s", flush=True)
+    if "pages" in parts:
+        step = time.perf_counter()
+        profiles.render_all(mode, workers=workers, codes=codes, da=da, measures=measures)
+        print(f"[site] force pages rendered in {time.perf_counter() - step:.1f} s", flush=True)
+        step = time.perf_counter()
+        write_national_pages(mode, measures)
+        print(f"[site] national pages written in {time.perf_counter() - step:.1f} s", flush=True)
 
-    step = time.perf_counter()
-    write_national_pages(mode, measures)
-    print(f"[site] national pages written in {time.perf_counter() - step:.1f} s", flush=True)
-
-    step = time.perf_counter()
-    downloads(mode, measures, da, workers=workers, codes=codes)
-    print(
-        f"[site] workbook, briefings and glossary written in {time.perf_counter() - step:.1f} s",
-        flush=True,
-    )
+    if "downloads" in parts:
+        step = time.perf_counter()
+        downloads(mode, measures, da, workers=workers, codes=codes)
+        print(
+            f"[site] workbook, briefings and glossary written in {time.perf_counter() - step:.1f} s",
+            flush=True,
+        )
     return measures
 
 
