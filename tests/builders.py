@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
 
 OPEN_DATA_HEADER = [
@@ -128,3 +129,45 @@ def snapshot(folder: Path) -> dict[str, tuple[int, float, bytes]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def lens_table(counts: dict[tuple[str, str], tuple[int, int]], year="2024/25") -> pd.DataFrame:
+    """Open-data lens rows (the processed ``open_data_lens`` table's columns):
+    ``counts[(force code, lens)] = (community resolutions, other outcomes)``, as outcome types 8
+    and 1, closed and recorded alike."""
+    rows = []
+    for (code, lens), (cr, rest) in counts.items():
+        for outcome_type, value in ((8, cr), (1, rest)):
+            rows.append(
+                {
+                    "financial_year": year,
+                    "force_code": code,
+                    "lens": lens,
+                    "outcome_type": outcome_type,
+                    "outcomes_closed": value,
+                    "outcomes_recorded": value,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def tiny_notebook(path, body: str) -> None:
+    """A notebook with a title cell, a papermill parameters cell (``DATA = "sample"``) and one
+    code cell ``body``, for the reproduce runner's tests (a kernel start costs seconds)."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    notebook.metadata["language_info"] = {"name": "python"}
+    parameters = nbformat.v4.new_code_cell('DATA = "sample"')
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(f"# {path.stem} title\n\nText."),
+        parameters,
+        nbformat.v4.new_code_cell(body),
+    ]
+    nbformat.write(notebook, str(path))

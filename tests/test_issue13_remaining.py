@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from builders import lens_table
 from scipy import stats as sps
 
 from helpers import figures
@@ -305,24 +306,6 @@ def test_history_uses_the_implied_2012_point_and_says_what_it_counts(tmp_path, m
 # -- item 9: case mix -------------------------------------------------------------------------
 
 
-def lens_rows(counts, year="2024/25"):
-    """Open-data lens rows: counts[(code, lens)] = (community resolutions, other outcomes)."""
-    rows = []
-    for (code, lens), (cr, rest) in counts.items():
-        for outcome_type, value in ((8, cr), (1, rest)):
-            rows.append(
-                {
-                    "financial_year": year,
-                    "force_code": code,
-                    "lens": lens,
-                    "outcome_type": outcome_type,
-                    "outcomes_closed": value,
-                    "outcomes_recorded": value,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
 def test_case_mix_sets_crude_and_standardised_rates_beside_the_mix():
     # Kent: 1,000 with injury at 10%, 100 stalking at 2%; Gwent: 100 with injury at 10%, 1,000
     # stalking at 2% (+ 0 without injury each): national group rates 110/1100 = 10% and
@@ -340,7 +323,7 @@ def test_case_mix_sets_crude_and_standardised_rates_beside_the_mix():
         (GWENT, "controlling_coercive"): (0, 100),
         (GWENT, "violence_against_the_person"): (30, 1070),
     }
-    lenses = lens_rows(counts)
+    lenses = lens_table(counts)
     table = robustness.case_mix(lenses, (8,)).set_index("force_code")
     assert table.loc[KENT, "share_violence_with_injury"] == pytest.approx(1000 / 1100)
     assert table.loc[GWENT, "share_stalking_harassment"] == pytest.approx(1000 / 1100)

@@ -9,34 +9,15 @@ from __future__ import annotations
 
 import json
 
-import nbformat
 import pandas as pd
 import pytest
+from builders import tiny_notebook
 
 from helpers.core import config
 from helpers.data import sources
 from helpers.report import profiles, reproduce, site
 
 COMMON = {"processed": "p1", "code": "c1", "shipped": "s1", "environment": "e1", "mode": "m1"}
-
-
-def tiny_notebook(path, body: str) -> None:
-    """A notebook with a papermill parameters cell and one code cell."""
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    notebook.metadata["language_info"] = {"name": "python"}
-    parameters = nbformat.v4.new_code_cell('DATA = "sample"')
-    parameters.metadata["tags"] = ["parameters"]
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell(f"# {path.stem} title\n\nText."),
-        parameters,
-        nbformat.v4.new_code_cell(body),
-    ]
-    nbformat.write(notebook, str(path))
 
 
 FIGURE = """

@@ -9,38 +9,19 @@ from __future__ import annotations
 
 import time
 
-import nbformat
 import pytest
+from builders import tiny_notebook
 
 from helpers.report import reproduce
 
 COMMON = {"processed": "p1", "code": "c1", "shipped": "s1", "environment": "e1", "mode": "m1"}
 
 
-def notebook(path, body: str) -> None:
-    """A notebook with a papermill parameters cell and one code cell ``body``."""
-    node = nbformat.v4.new_notebook()
-    node.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    node.metadata["language_info"] = {"name": "python"}
-    parameters = nbformat.v4.new_code_cell('DATA = "sample"')
-    parameters.metadata["tags"] = ["parameters"]
-    node.cells = [
-        nbformat.v4.new_markdown_cell(f"# {path.stem}\n\nText."),
-        parameters,
-        nbformat.v4.new_code_cell(body),
-    ]
-    nbformat.write(node, str(path))
-
-
 def test_which_notebooks_read_the_processed_data(tmp_path):
     plain, reader, other = (tmp_path / f"{n}.ipynb" for n in ("00_plain", "01_tidy", "02_proc"))
-    notebook(plain, "print('sources only')")
-    notebook(reader, "from helpers.data import tidy\ntidy.load_or_build")
-    notebook(other, "path = 'data/processed/x.parquet'")
+    tiny_notebook(plain, "print('sources only')")
+    tiny_notebook(reader, "from helpers.data import tidy\ntidy.load_or_build")
+    tiny_notebook(other, "path = 'data/processed/x.parquet'")
     assert not reproduce.reads_processed(plain)
     assert reproduce.reads_processed(reader) and reproduce.reads_processed(other)
     real = {p.stem: reproduce.reads_processed(p) for p in reproduce.numbered_notebooks()}
@@ -52,7 +33,7 @@ def test_which_notebooks_read_the_processed_data(tmp_path):
 def test_a_notebook_without_processed_data_runs_during_the_tidy_stage(data_dirs, tmp_path):
     marker = tmp_path / "ran.txt"
     early = tmp_path / "00_early.ipynb"
-    notebook(early, f"import pathlib\npathlib.Path(r'{marker}').write_text('ran')")
+    tiny_notebook(early, f"import pathlib\npathlib.Path(r'{marker}').write_text('ran')")
     state: dict = {}
     steps, tasks = reproduce.plan_notebooks([early], {"DATA": "sample"}, COMMON, state)
     assert [t["needs_processed"] for t in tasks] == [False]
@@ -77,7 +58,7 @@ def test_a_notebook_without_processed_data_runs_during_the_tidy_stage(data_dirs,
 @pytest.mark.slow
 def test_a_failing_site_task_is_reported_after_the_others(data_dirs, tmp_path):
     ok = tmp_path / "05_ok.ipynb"
-    notebook(ok, "x = 1")
+    tiny_notebook(ok, "x = 1")
     state: dict = {}
     steps, tasks = reproduce.plan_notebooks([ok], {"DATA": "sample"}, COMMON, state)
     reproduce._labelled(tasks, steps)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from builders import lens_table
 from scipy import stats as sps
 
 from helpers.analysis import community_resolution, robustness, statistics
@@ -152,24 +153,6 @@ def test_mature_year_sensitivity_shows_a_verdict_that_rests_on_the_latest_year()
 
 
 # -- item 9 ------------------------------------------------------------------------------------
-
-
-def lens_table(counts: dict[tuple[str, str], tuple[int, int]], year="2024/25") -> pd.DataFrame:
-    """Open-data lens rows: counts[(code, lens)] = (community resolutions, other outcomes)."""
-    rows = []
-    for (code, lens), (cr, rest) in counts.items():
-        for outcome_type, value in ((8, cr), (1, rest)):
-            rows.append(
-                {
-                    "financial_year": year,
-                    "force_code": code,
-                    "lens": lens,
-                    "outcome_type": outcome_type,
-                    "outcomes_closed": value,
-                    "outcomes_recorded": value,
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def test_offence_standardisation_removes_a_difference_due_to_offence_mix_only():
