@@ -68,6 +68,10 @@ def key(kind: str, parts: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+#: what ``_read`` returns when there is no readable result (a stored result may be None)
+_MISSING = object()
+
+
 def _read(path: Path):
     """The stored result, or ``_MISSING`` when there is none or it cannot be read."""
     if path.exists():
@@ -77,9 +81,6 @@ def _read(path: Path):
         except Exception:  # a damaged or foreign file: compute again
             pass
     return _MISSING
-
-
-_MISSING = object()
 
 
 @contextlib.contextmanager

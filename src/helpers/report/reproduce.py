@@ -282,9 +282,10 @@ def reads_processed(notebook: Path) -> bool:
 
 
 def export_html(output: Path) -> None:
-    """The HTML pages of an executed notebook: ``reports/notebooks/<stem>.html`` (with its code,
-    ``to_html``) and, for a notebook of ``site.ANALYST_REPORTS``, the analysts' page without
-    code (``reports/<short>.html``), from one reading of the notebook."""
+    """The HTML pages of an executed notebook, from one reading of it: ``reports/notebooks/
+    <stem>.html`` (with its code, loading nothing from a network, linking back to the index)
+    and, for a notebook of ``notebook_pages.ANALYST_REPORTS``, the analysts' page without code
+    (``reports/<short>.html``)."""
     import nbformat
 
     from helpers.report import notebook_pages
@@ -347,9 +348,10 @@ def _run_site_or_notebook(task: dict, started: float) -> dict:
 
 
 def _build_site_pages(task: dict, started: float) -> dict:
-    """In a worker process: the site's pages that need the processed data but no notebook
-    (``site.build_pages``: measures, force pages, national pages, workbook, briefings,
-    glossary), so that they are made while notebooks run on the other cores."""
+    """In a worker process: one part (``task['site_part']``, of ``site.SITE_PARTS``) of the
+    site's pages that need the processed data but no notebook (``site.build_pages``: the force
+    and national pages, or the workbook, briefings and glossary), made while notebooks run on
+    the other cores."""
     from helpers.data import sources
     from helpers.report import site
 
