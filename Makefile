@@ -84,12 +84,17 @@ verify: setup ## compare reports/figures/MANIFEST.csv of this run with the commi
 # notebook cells on one worker, does not group them with pytest 9: its node ids are no longer
 # rewritable.) The unit tests are spread with --dist worksteal: tests/conftest.py puts the longest
 # at the front of each worker's half, and an idle worker takes queued tests from a busy one.
+# One cache folder is shared by nbval's run and the unit tests that run the notebooks or the tidy
+# stage on the sample (DA_TEST_SHARED_CACHE, tests/conftest.py): the readers' cache and the
+# analysis memo are keyed by content and locked per entry, so each sample file is parsed and each
+# measure computed once per run, not once per process.
 TEST_DIRS = tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	export DA_REPORTS_DIR=$$tmp/reports DA_PROCESSED_DIR=$$tmp/processed DA_CACHE_DIR=$$tmp/cache;
+	export DA_REPORTS_DIR=$$tmp/reports DA_PROCESSED_DIR=$$tmp/processed DA_CACHE_DIR=$$tmp/cache \
+	  DA_TEST_SHARED_CACHE=$$tmp/shared-cache;
 
 test: setup lint ## lint, then the unit tests and, beside them, nbval over every notebook (strict)
 	@$(TEST_DIRS) unit=0; nb=0; \
-	DA_REPORTS_DIR=$$tmp/nbval/reports DA_PROCESSED_DIR=$$tmp/nbval/processed DA_CACHE_DIR=$$tmp/nbval/cache \
+	DA_REPORTS_DIR=$$tmp/nbval/reports DA_PROCESSED_DIR=$$tmp/nbval/processed DA_CACHE_DIR=$$tmp/shared-cache \
 	  $(BIN)/python -m pytest -p no:cacheprovider $(NBVAL) notebooks >$$tmp/nbval.log 2>&1 & nbval=$$!; \
 	echo "[test] nbval over the notebooks runs in the background; the unit tests:"; \
 	$(BIN)/python -m pytest -n auto --dist worksteal --durations=10 tests || unit=$$?; \

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,22 @@ DATA_VARIABLES = {
     "cache": "DA_CACHE_DIR",
     "reports": "DA_REPORTS_DIR",
 }
+
+
+#: ``make test`` sets this to one cache folder for nbval's run over the notebooks and the tests
+#: that run the notebooks or the tidy stage on the sample (``shared_cache``). Both things kept
+#: there are keyed by their inputs' content and written under a lock per entry, so sharing
+#: changes no result: the readers' cache (a file's sha256, ``readers.common.cached_read``) and
+#: the analysis memo (the table's digest, the arguments and the code, ``analysis.memo``). Each
+#: sample file is then parsed, and each measure computed, once per ``make test`` instead of once
+#: per process. Unset (plain ``pytest``), every test keeps its own cache.
+SHARED_CACHE_VARIABLE = "DA_TEST_SHARED_CACHE"
+
+
+def shared_cache() -> Path | None:
+    """The shared cache folder of this test run (``SHARED_CACHE_VARIABLE``), or None."""
+    folder = os.environ.get(SHARED_CACHE_VARIABLE, "").strip()
+    return Path(folder) if folder else None
 
 
 @pytest.fixture
@@ -51,6 +68,7 @@ class SampleData:
     mode: object
     tables: dict
     measures: dict
+    cache: Path
 
     @property
     def da(self) -> pd.DataFrame:
@@ -59,10 +77,6 @@ class SampleData:
     @property
     def processed(self) -> Path:
         return self.root / "processed"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / "cache"
 
     def fresh(self) -> tuple[pd.DataFrame, dict]:
         """A copy of the DA table and of the measures (so that no test sees another's changes)."""
@@ -73,8 +87,10 @@ class SampleData:
         and the cache, which are this build's (read, not written: they were made from the same
         inputs). ``root`` gets its own raw and reports folders and its own copy of the lock."""
         for name, variable in DATA_VARIABLES.items():
-            if name in ("processed", "cache"):
-                patch.setenv(variable, str(self.root / name))
+            if name == "processed":
+                patch.setenv(variable, str(self.processed))
+            elif name == "cache":
+                patch.setenv(variable, str(self.cache))
             else:
                 (root / name).mkdir(exist_ok=True)
                 patch.setenv(variable, str(root / name))
@@ -94,10 +110,12 @@ def sample_data(tmp_path_factory) -> SampleData:
     from helpers.data import sources, tidy
 
     root = tmp_path_factory.mktemp("sample-data")
+    cache = shared_cache() or root / "cache"
     with pytest.MonkeyPatch.context() as patch:
         for name, variable in DATA_VARIABLES.items():
-            (root / name).mkdir()
-            patch.setenv(variable, str(root / name))
+            folder = cache if name == "cache" else root / name
+            folder.mkdir(parents=True, exist_ok=True)
+            patch.setenv(variable, str(folder))
         lock = root / "SOURCES.lock"
         shutil.copyfile(config.SOURCES_LOCK, lock)
         patch.setenv("DA_SOURCES_LOCK", str(lock))
@@ -106,7 +124,21 @@ def sample_data(tmp_path_factory) -> SampleData:
         mode = sources.resolve_mode("sample")
         tables = tidy.load_or_build(mode, quiet=True)
         measures = profile.measure_all(tables["da_outcomes_by_force"])
-    return SampleData(root, mode, tables, measures)
+    return SampleData(root, mode, tables, measures, cache)
+
+
+@pytest.fixture
+def shared_cache_dirs(data_dirs, monkeypatch) -> dict[str, Path]:
+    """``data_dirs`` (empty temporary folders), except that the cache is this run's shared one
+    when ``make test`` set it (``SHARED_CACHE_VARIABLE``): for the tests that run notebooks or
+    the tidy stage on the sample, whose parsed files and measures nbval's run and the other
+    workers also need."""
+    folder = shared_cache()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv("DA_CACHE_DIR", str(folder))
+        data_dirs = {**data_dirs, "cache": folder}
+    return data_dirs
 
 
 @pytest.fixture(scope="session")

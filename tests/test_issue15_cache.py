@@ -151,3 +151,38 @@ def test_source_read_uses_the_checked_cache(data_dirs, tmp_path):
         again = SOURCE.read(path)
     assert not again.attrs["from_cache"]
     pd.testing.assert_frame_equal(first, again)
+
+
+def _read_slowly(path, log):
+    """Read ``path`` through the cache with a parser that notes each parse in ``log`` and takes
+    half a second (run in a child process)."""
+    import time
+
+    def parse(source):
+        with open(log, "a") as handle:
+            handle.write("parsed\n")
+        time.sleep(0.5)
+        return SOURCE.parse(source)
+
+    frame = read(path, parse)
+    with open(log, "a") as handle:
+        handle.write(f"from_cache={frame.attrs['from_cache']}\n")
+
+
+def test_two_processes_reading_one_file_at_once_parse_it_once(data_dirs, tmp_path):
+    """Processes sharing a cache (notebooks side by side, test workers): while one parses a file,
+    another asking for the same entry waits for it and reads what it wrote."""
+    import multiprocessing
+
+    path = write_open_data(tmp_path / "f.xlsx", [open_data_row(force="Kent", outcome=8)])
+    log = tmp_path / "log.txt"
+    context = multiprocessing.get_context("fork")
+    children = [context.Process(target=_read_slowly, args=(path, log)) for _ in range(2)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(60)
+    assert [child.exitcode for child in children] == [0, 0]
+    lines = log.read_text().splitlines()
+    assert lines.count("parsed") == 1, lines
+    assert sorted(lines[1:]) == ["from_cache=False", "from_cache=True"]

@@ -16,7 +16,8 @@ NAMES = ("01_clean_outcome_data", "02_forces_vs_acpo_guidance", "03_evidence_led
 
 
 @pytest.mark.slow
-def test_notebooks_run_in_official_mode(data_dirs):
+def test_notebooks_run_in_official_mode(shared_cache_dirs):
+    data_dirs = shared_cache_dirs
     for source in sources.required_sources():
         shutil.copytree(config.SAMPLE_DIR / source, data_dirs["raw"] / source)
     mode = sources.resolve_mode("official")

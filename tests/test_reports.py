@@ -50,7 +50,8 @@ def test_auto_falls_back_to_sample_when_offline(data_dirs, monkeypatch, capsys):
 
 
 @pytest.mark.slow
-def test_reproduce_end_to_end_then_verify(data_dirs):
+def test_reproduce_end_to_end_then_verify(shared_cache_dirs):
+    data_dirs = shared_cache_dirs
     index = reproduce.reproduce("sample", fetch_first=False)
     text = index.read_text()
     assert "SYNTHETIC SAMPLE - not real data" in text and text.count("DATA MODE") == 2
@@ -93,7 +94,8 @@ def test_reproduce_end_to_end_then_verify(data_dirs):
 
 
 @pytest.mark.slow
-def test_profile_pages_index_and_links(data_dirs):
+def test_profile_pages_index_and_links(shared_cache_dirs):
+    data_dirs = shared_cache_dirs
     mode = sources.resolve_mode("sample")
     index = profiles.render_all(mode, workers=1, codes=["W15000002", "E23000032"]).read_text()
     assert (data_dirs["processed"] / "mode.json").exists()  # the tidy stage ran on its own

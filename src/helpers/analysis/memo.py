@@ -12,7 +12,6 @@ own copy (unpickled), so a caller changing a result does not change anyone else'
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -24,7 +23,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from helpers.core import config, hashing
+from helpers.core import config, hashing, locking
 
 T = TypeVar("T")
 #: bump when the pickled objects change meaning in a way the code fingerprint would not show
@@ -83,23 +82,11 @@ def _read(path: Path):
     return _MISSING
 
 
-@contextlib.contextmanager
 def _locked(path: Path):
-    """Hold an exclusive lock on ``<key>.lock`` beside the memo file (``fcntl.flock``; no lock
-    where fcntl is missing), so that processes wanting the same result at the same time compute
-    it once: the others wait and then read it."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """The lock of a memo file: ``<key>.lock`` beside it (``locking.exclusive``), so that
+    processes wanting the same result at the same time compute it once: the others wait and
+    then read it."""
+    return locking.exclusive(path.with_suffix(".lock"))
 
 
 def cached(kind: str, parts: dict, compute: Callable[[], T]) -> T:
@@ -124,3 +111,59 @@ def cached(kind: str, parts: dict, compute: Callable[[], T]) -> T:
             pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
     return result
+
+
+#: the most results ``per_series`` keeps in one process (each a few hundred bytes; a measure
+#: fits 44 series, and a notebook's sensitivity runs a few hundred)
+PER_SERIES_SIZE = 8192
+
+
+def per_series(function: Callable[..., T]) -> Callable[..., T]:
+    """Decorate a pure function of a few numeric series (array-likes) and plain settings so that
+    a call with the same values and settings in the same process returns a copy of the first
+    result instead of computing it again.
+
+    Used for the per-force model fits (``models.segmented_trend``, ``statistics._fit_trend``):
+    the measures' sensitivity runs (another denominator, interval level, funnel method or year)
+    and a table changed in one force refit the same series of the other forces. The key is the
+    exact bytes of every array-like argument (as float64) and the ``repr`` of every other
+    argument, so equal inputs give the stored result and any changed value computes afresh;
+    ``DA_MEMO=0`` turns it off. At most ``PER_SERIES_SIZE`` results are kept (the oldest
+    dropped first). Each call returns its own deep copy, so a caller changing a result changes
+    nobody else's."""
+    import collections
+    import copy
+    import functools
+
+    import numpy as np
+
+    store: collections.OrderedDict = collections.OrderedDict()
+
+    def part(value):
+        if isinstance(value, (np.ndarray, pd.Series, list, tuple)):
+            array = np.asarray(value, dtype=float)
+            return ("array", array.shape, array.tobytes())
+        return ("value", repr(value))
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if not enabled():
+            return function(*args, **kwargs)
+        try:
+            key = (
+                tuple(part(a) for a in args),
+                tuple(sorted((k, part(v)) for k, v in kwargs.items())),
+            )
+        except (TypeError, ValueError):  # not numeric: no memo
+            return function(*args, **kwargs)
+        if key in store:
+            store.move_to_end(key)
+            return copy.deepcopy(store[key])
+        result = function(*args, **kwargs)
+        store[key] = copy.deepcopy(result)
+        if len(store) > PER_SERIES_SIZE:
+            store.popitem(last=False)
+        return result
+
+    wrapper.cache_clear = store.clear  # type: ignore[attr-defined]
+    return wrapper

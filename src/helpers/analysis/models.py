@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from helpers.analysis import memo
 from helpers.analysis.statistics import (
     MULTITEST_METHODS,
     TREND_FEW_EVENTS,
@@ -43,6 +44,7 @@ def _logit(p):
 # ------------------------------------------------------------------------------------------
 
 
+@memo.per_series
 def segmented_trend(
     successes,
     trials,
@@ -140,10 +142,13 @@ def segmented_trend(
     fit, exog = fits[best]
     df_resid = m - 3
     dispersion = float(fit.pearson_chi2) / max(df_resid, 1)
-    scaled = sm.GLM(endog, exog, family=sm.families.Binomial()).fit(scale=max(dispersion, 1.0))
+    # the quasi-binomial covariance: a fixed scale does not change the IRLS estimates, and
+    # statsmodels' covariance with it is normalized_cov_params * scale (as a refit would give)
+    params = fit.params
+    covariance = fit.normalized_cov_params * max(dispersion, 1.0)
     contrast = np.array([0.0, 1.0, 1.0])
-    slope = float(contrast @ scaled.params)
-    se = float(np.sqrt(contrast @ scaled.cov_params() @ contrast))
+    slope = float(contrast @ params)
+    se = float(np.sqrt(contrast @ covariance @ contrast))
     if not (np.isfinite(se) and se > 0):
         return out | empty | {"status": TREND_NOT_CONVERGED, "profile": profile_frame}
     if df_resid > 0:
@@ -151,13 +156,13 @@ def segmented_trend(
         p_value = float(2 * sps.t.sf(abs(slope / se), df_resid))
     else:  # three periods per segment and no residual df: no interval
         critical, p_value = np.nan, np.nan
-    rate_last = float(_expit(exog[-1] @ scaled.params))
+    rate_last = float(_expit(exog[-1] @ params))
     to_pp = 100 * rate_last * (1 - rate_last)
     return out | {
         "status": TREND_OK,
         "profile": profile_frame,
         "joinpoint": best,
-        "slope_before": float(scaled.params[1]),
+        "slope_before": float(params[1]),
         "slope_recent": slope,
         "recent_odds_ratio": float(np.exp(slope)),
         "recent_odds_ratio_lower": float(np.exp(slope - critical * se)),

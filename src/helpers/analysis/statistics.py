@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from helpers.analysis import memo
+
 LEVELS = (0.95, 0.998)
 FUNNEL_METHODS = ("exact", "wilson", "arcsine")
 
@@ -722,6 +724,7 @@ def separated(successes, trials, time) -> bool:
     )
 
 
+@memo.per_series
 def _fit_trend(
     successes: np.ndarray,
     trials: np.ndarray,
@@ -760,12 +763,14 @@ def _fit_trend(
     # quasi-binomial: scale = Pearson chi-squared / residual df, never below 1 (under-dispersion
     # is not allowed to narrow the intervals). statsmodels' scale="X2" misbehaves with a
     # two-column (successes, failures) response, so the scale is computed here.
-    first = model.fit()
+    fit = model.fit()
     df_resid = len(time) - 2
-    dispersion = float(first.pearson_chi2) / max(df_resid, 1)
-    fit = model.fit(scale=max(dispersion, 1.0))
-    beta, se = float(fit.params[1]), float(fit.bse[1])
-    if not (first.converged and fit.converged and np.isfinite(beta) and np.isfinite(se)):
+    dispersion = float(fit.pearson_chi2) / max(df_resid, 1)
+    # a fixed scale does not enter the IRLS iterations, so refitting with it gives the same
+    # estimates; statsmodels' covariance is then normalized_cov_params * scale, as here
+    covariance = fit.normalized_cov_params * max(dispersion, 1.0)
+    beta, se = float(fit.params[1]), float(np.sqrt(covariance[1, 1]))
+    if not (fit.converged and np.isfinite(beta) and np.isfinite(se)):
         return result | empty | {"status": TREND_NOT_CONVERGED}
     # The scale is estimated from the data, so the Wald ratio has (approximately) a t
     # distribution on the residual df (McCullagh and Nelder 1989, section 4.5; R's

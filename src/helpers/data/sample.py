@@ -406,6 +406,8 @@ def _open_data_rows(
 ) -> list[list[object]]:
     file_year, _sheet, fy_text, quarter_style, _header_style, counts_as_text = OPEN_DATA_YEARS[year]
     types = outcomes.outcome_types().set_index("outcome_type")
+    # plain dicts: a pandas lookup per row took most of the time of making the rows
+    labels, groups = types["label"].to_dict(), types["outcome_group"].to_dict()
     table = forces.force_table()
     codes = [c for c in forces.territorial_codes()] + ["NT-BTP"]
     published_name = dict(zip(table["code"], table["name"], strict=True))
@@ -470,8 +472,8 @@ def _open_data_rows(
                             offence.subgroup,
                             "x" if offence.expired else None,
                             outcome_type,
-                            types.loc[outcome_type, "label"],
-                            types.loc[outcome_type, "outcome_group"],
+                            labels[outcome_type],
+                            groups[outcome_type],
                             rec,
                             clo,
                         ]

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.core import config
+from helpers.core import config, locking
 from helpers.core.hashing import sha256_file
 from helpers.data.readers import periods
 
@@ -179,13 +179,29 @@ def cached_read(
             UserWarning,
             stacklevel=2,
         )
+    if not use_cache:
+        return _parse_and_store(path, parse, schema, info, None, None)
+    # one process parses a file at a time: another wanting the same entry waits for it and
+    # reads what it wrote (processes sharing a cache: notebooks side by side, test workers)
+    with locking.exclusive(cache_file.with_suffix(".lock")):
+        if cache_file.exists() and meta_file.exists():
+            with small_pages():
+                frame, _problem = _load_checked(cache_file, meta_file, schema)
+            if frame is not None:
+                return frame
+        return _parse_and_store(path, parse, schema, info, cache_file, meta_file)
+
+
+def _parse_and_store(path, parse, schema, info, cache_file, meta_file) -> pd.DataFrame:
+    """``parse(path)`` validated by ``schema`` with ``info`` in its attrs, written to the cache
+    entry (``cache_file``, ``meta_file``; None: not cached). See ``cached_read``."""
     frame = parse(path)
     frame = schema.validate(frame)
     attrs = {**info, **frame.attrs}
     frame.attrs = {**attrs, "from_cache": False}
-    if use_cache:
+    if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(".tmp")
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
         frame.to_parquet(tmp, index=False)
         check = {
             "parquet_sha256": sha256_file(tmp),
