@@ -158,10 +158,10 @@ LONGEST_FIRST = (
     "test_reports.py::test_reproduce_end_to_end_then_verify",
     "test_official_mode.py::test_notebooks_run_in_official_mode",
     "test_reproduce.py::test_side_by_side_then_reused_then_only_the_changed_one",
-    "test_sample.py::test_regenerating_gives_the_same_parsed_content",
-    "test_missing_counts.py::test_one_missing_count_is_never_a_zero",
+    "test_figure_text.py::test_every_figure_on_the_sample_is_clean",
     "test_notebook_harness.py::test_changed_number_in_an_output_fails",
     "test_reproduce.py::test_a_failing_notebook_is_named_and_the_others_finish",
+    "test_sample.py::test_regenerating_gives_the_same_cells_as_the_committed_files",
 )
 
 
