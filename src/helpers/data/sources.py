@@ -70,13 +70,19 @@ class Source:
     licence: str
     years: str
     parse: Callable[[Path], pd.DataFrame] | None
-    schema: object | None
+    #: the name of the pandera schema in ``helpers.data.schemas`` (built when first used)
+    schema_name: str | None
     reader_version: int
     file_pattern: str
     required: bool
     link_title_pattern: str | None = None
     notes: str = ""
     files: tuple[SourceFile, ...] = field(default_factory=tuple)
+
+    @property
+    def schema(self):
+        """The pandera schema the parsed frame is checked against (None without one)."""
+        return None if self.schema_name is None else getattr(schemas, self.schema_name)
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -139,7 +145,7 @@ SOURCES: dict[str, Source] = {
             licence=OGL,
             years="2014/15 to 2025/26 (one xlsx per financial year)",
             parse=open_data.parse_outcomes_open_data,
-            schema=schemas.OUTCOMES_OPEN_DATA,
+            schema_name="OUTCOMES_OPEN_DATA",
             reader_version=4,
             file_pattern="*.xlsx|*.ods|*.csv",
             required=True,
@@ -154,7 +160,7 @@ SOURCES: dict[str, Source] = {
             licence=OGL,
             years="2012/13 to 2025/26 (one sheet per year)",
             parse=pfa.parse_pfa_recorded_crime,
-            schema=schemas.PFA_RECORDED_CRIME,
+            schema_name="PFA_RECORDED_CRIME",
             reader_version=2,
             file_pattern="*.ods|*.xlsx|*.csv",
             required=False,
@@ -169,7 +175,7 @@ SOURCES: dict[str, Source] = {
             licence=OGL,
             years="years ending March 2016 onwards (editions vary)",
             parse=ons_da.parse_ons_da_outcomes,
-            schema=schemas.ONS_DA_OUTCOMES,
+            schema_name="ONS_DA_OUTCOMES",
             reader_version=3,
             file_pattern="*.xls*",
             required=True,

@@ -334,7 +334,7 @@ def parse_ons_da_outcomes(path: Path) -> pd.DataFrame:
     ):
         table[name] = table[name].astype(str)
     table["marker"] = table["marker"].astype("str")
-    table = table[list(schemas.ONS_DA_OUTCOMES.columns)]
+    table = table[list(schemas.ONS_DA_OUTCOMES_COLUMNS)]
     table = table.sort_values(
         ["financial_year", "force_code", "outcome_category", "measure"]
     ).reset_index(drop=True)

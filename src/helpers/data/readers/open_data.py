@@ -69,7 +69,7 @@ OPEN_DATA_HEADER_SYNONYMS: dict[str, str] = {
 }
 OPEN_DATA_REQUIRED = ("financial_year", "quarter", "force_name", "offence_code", "outcome_type")
 OPEN_DATA_SKIP_SHEETS = {"coversheet", "notes", "notes_", "pivot", "contents"}
-OPEN_DATA_COLUMNS = list(schemas.OUTCOMES_OPEN_DATA.columns)
+OPEN_DATA_COLUMNS = list(schemas.OUTCOMES_OPEN_DATA_COLUMNS)
 
 
 def _map_open_data_header(row: list[object]) -> tuple[dict[int, str], list[tuple[int, object]]]:

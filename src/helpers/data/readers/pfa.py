@@ -145,7 +145,7 @@ def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
         frames.append(out)
     result = pd.concat(frames, ignore_index=True)
     result.attrs = {"sheets": tables, "rows": len(result)}
-    return result[list(schemas.PFA_RECORDED_CRIME.columns)]
+    return result[list(schemas.PFA_RECORDED_CRIME_COLUMNS)]
 
 
 def read_pfa_recorded_crime(path: Path | str, use_cache: bool = True) -> pd.DataFrame:
