@@ -1,5 +1,11 @@
-"""Notebooks 01-03 in official mode, on sample files placed where official files would be, run as
-`make reproduce` runs them: the tidy stage first, then the notebooks side by side."""
+"""Notebooks 01 and 03 in official mode, on sample files placed where official files would be, run
+as `make reproduce` runs them: the tidy stage first, then the notebooks side by side.
+
+01 reads the files (issue 4 asks for its official code path); 03 stands for the analysis
+notebooks: besides the banner and the synthetic-sample sentences that 02 and 03 take from the same
+helpers (``helpers.report``), it has a branch of its own on the data mode (the validation against
+the published figures). 02 has no such branch, so it is left to nbval and the end-to-end run in
+sample mode (its official run cost about 13 CPU s of `make test`)."""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from helpers.core import config
 from helpers.data import sources
 from helpers.report import reproduce
 
-NAMES = ("01_clean_outcome_data", "02_forces_vs_acpo_guidance", "03_evidence_led_prosecution")
+NAMES = ("01_clean_outcome_data", "03_evidence_led_prosecution")
 
 
 @pytest.mark.slow
@@ -30,7 +36,7 @@ def test_notebooks_run_in_official_mode(shared_cache_dirs):
         {"processed": fingerprint, "mode": mode.banner()},
         {},
     )
-    assert [s["status"] for s in steps] == ["executed"] * 3
+    assert [s["status"] for s in steps] == ["executed"] * len(NAMES)
     for name in NAMES:
         cells = json.loads((data_dirs["reports"] / "notebooks" / f"{name}.ipynb").read_text())
         text = json.dumps([c.get("outputs", []) for c in cells["cells"]])
