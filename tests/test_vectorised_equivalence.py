@@ -184,3 +184,48 @@ def test_joinpoint_fits_from_the_linear_start_find_statsmodels_default_maximum(s
         assert fit["deviance_segmented"] == pytest.approx(deviances[best], rel=1e-8)
         checked += 1
     assert checked >= 8
+
+
+def test_figures_save_the_same_bytes_without_a_draw_before_the_tight_box(sample_data, tmp_path):
+    """``saving._layout_box`` measures the tight box without drawing first (matplotlib's own
+    ``bbox_inches="tight"`` draws first): the PNG and SVG files must be byte for byte those
+    saved with that draw, for a funnel (legend), a tile map (colour bar, hatching) and a chart
+    with a layout engine (constrained layout: drawn first, as before)."""
+    import matplotlib.pyplot as plt
+
+    from helpers import figures
+    from helpers.figures import saving
+
+    figures.set_theme()  # its fixed svg.hashsalt makes the SVG ids repeatable
+    result = sample_data.measures["community_resolution"]
+
+    def drawn():
+        funnel = figures.funnel_plot(result.comparison, title="Funnel", highlight="E23000032")
+        tiles = figures.force_map(result.latest.set_index("force_code")["rate"], title="Map")
+        engine, ax = plt.subplots(layout="constrained")
+        ax.plot([1, 2, 3], [3, 1, 2], label="a line")
+        ax.legend(loc="best")
+        ax.set_title("A title")
+        return {"funnel": funnel, "map": tiles, "constrained": engine}
+
+    def with_a_draw_first(fig):
+        fig.draw_without_rendering()
+        return fig.get_tightbbox(fig.canvas.get_renderer())
+
+    for name, fig in drawn().items():
+        figures.save_figure(fig, name, pd.DataFrame({"x": [1]}), "sample", "t", "s", tmp_path / "a")
+        plt.close(fig)
+    original = saving._layout_box
+    try:
+        saving._layout_box = with_a_draw_first
+        for name, fig in drawn().items():
+            figures.save_figure(
+                fig, name, pd.DataFrame({"x": [1]}), "sample", "t", "s", tmp_path / "b"
+            )
+            plt.close(fig)
+    finally:
+        saving._layout_box = original
+    for name in ("funnel", "map", "constrained"):
+        for suffix in (".png", ".svg"):
+            first = (tmp_path / "a" / f"{name}{suffix}").read_bytes()
+            assert first == (tmp_path / "b" / f"{name}{suffix}").read_bytes(), name + suffix
