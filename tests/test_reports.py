@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 import pandas as pd
 import pytest
@@ -118,33 +116,3 @@ def test_profile_pages_index_and_links(shared_cache_dirs):
         assert len(drawn) and set(drawn["data_mode"]) == {"SYNTHETIC SAMPLE - not real data"}
     assert index.count("<tr>") == 44  # header + 43 forces
     assert 'href="kent.html"' in index and 'href="london-city-of.html"' in index
-
-
-def check_in_browser(page, expected_images: int, tmp_path) -> None:
-    """Render a page in headless Chromium (Debian package) when it is installed: the DOM holds the
-    data-mode banner and every figure, and a screenshot is taken. Skipped quietly without it."""
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not browser:
-        return
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ]
-    dom = subprocess.run(
-        [browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
-    ).stdout
-    assert "DATA MODE" in dom and dom.count("<img") == expected_images
-    shot = tmp_path / "index.png"
-    subprocess.run(
-        [browser, *flags, "--window-size=1280,1600", f"--screenshot={shot}", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-    )
-    assert shot.exists() and shot.stat().st_size > 50_000
