@@ -225,6 +225,10 @@ def test_offline_fetch_fails_fast_with_pages_tried_and_ways_forward(data_dirs, m
     assert "cannot reach www.ons.gov.uk" in err
     assert "Ways forward" in err and "sources.override.toml" in err
     assert "Two ways forward" in err  # the Home Office files too
+    # the count says what was requested: one page, the others not tried
+    skipped = len(sources.ONS_CANDIDATE_PAGES) - 1
+    assert f"(1 page request(s) made, {skipped} page(s) not tried: host unreachable)" in err
+    assert f"Nothing in {data_dirs['raw'].resolve()} was changed" in err
     assert snapshot(data_dirs["raw"]) == before
 
 

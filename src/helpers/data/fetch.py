@@ -527,6 +527,10 @@ class OnsFileLink:
     via: str  # 'html' or 'json'
 
 
+#: how a page ONS discovery did not request is listed (its host was found unreachable first)
+NOT_TRIED = "not tried (host unreachable)"
+
+
 @dataclass
 class OnsDiscovery:
     """What ONS discovery tried and found: ``tried`` has one line per page request (URL and
@@ -661,7 +665,7 @@ def find_ons_links(
     offline = False
     for page in candidates:
         if offline:
-            tried.append(f"{page}: not tried (host unreachable)")
+            tried.append(f"{page}: {NOT_TRIED}")
             continue
         try:
             found_here = 0
@@ -947,8 +951,8 @@ def run_fetch(
                         f.lock_key,
                         f.filename,
                         "missing",
-                        f"ONS discovery found no outcome table in {len(result.ons.tried)} page "
-                        f"request(s); see the pages tried (nothing in {config.relative(ons_folder)}/ changed)",
+                        f"ONS discovery found no outcome table ({_requests_made(result.ons.tried)}); "
+                        f"see the pages tried (nothing in {_folder_shown(ons_folder)}/ changed)",
                     )
                 )
             files = [f for f in files if f.source_id != "ons_da_outcomes"]
@@ -981,11 +985,31 @@ def status_table(
     return rows
 
 
+def _folder_shown(path: Path) -> str:
+    """A folder as the terminal shows it: relative to the project when inside it (data/raw),
+    else its full path (``DA_RAW_DIR`` set elsewhere)."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(config.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _requests_made(tried: list[str]) -> str:
+    """'N page request(s) made' from ONS discovery's ``tried`` lines, with the pages not tried
+    because their host was already found unreachable counted apart."""
+    skipped = sum(line.endswith(NOT_TRIED) for line in tried)
+    made = f"{len(tried) - skipped} page request(s) made"
+    return made + (f", {skipped} page(s) not tried: host unreachable" if skipped else "")
+
+
 def offline_message(result: FetchResult) -> str:
+    """What ``make data`` prints when official files could not be had: the files missing, why,
+    and the ways forward (terminal text, naming the raw data folder actually used)."""
     missing = [r for r in result.reports if r.status in {"missing", "no url"}]
     lines = [
         f"Could not obtain {len(missing)} official file(s): the internet{' (' + ', '.join(sorted(result.offline_hosts)) + ')' if result.offline_hosts else ''} "
-        "is not reachable from here, or no URL is registered. Nothing in data/raw was changed.",
+        f"is not reachable from here, or no URL is registered. Nothing in {_folder_shown(config.raw_dir())} was changed.",
         "Missing:",
         *[f"  - {r.lock_key}: {r.filename} ({r.message})" for r in missing],
         "Two ways forward:",
