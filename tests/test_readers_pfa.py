@@ -225,6 +225,16 @@ def test_fractional_count_of_a_territorial_force_is_an_error(tmp_path):
         read_pfa_recorded_crime(path, use_cache=False)
 
 
+def test_fractional_count_of_british_transport_police_is_an_error(tmp_path):
+    """BTP is not territorial but records crimes as a force does: only the fraud bodies' counts
+    are known to come as fractions (``pfa.FRAUD_BODY_CODES``)."""
+    path = write_csv(
+        tmp_path / "pfa.csv", [row("Action Fraud", "7.5"), row("British Transport Police", "2.5")]
+    )
+    with pytest.raises(LayoutError, match=r"row 3 \(British Transport Police 2018/19 Q1\)"):
+        read_pfa_recorded_crime(path, use_cache=False)
+
+
 def test_unknown_force_names_the_row(tmp_path):
     path = write_csv(tmp_path / "pfa.csv", [row("Kent"), row("Atlantis Constabulary")])
     with pytest.raises(LayoutError, match=r"pfa.csv, column 'Force Name', row 3: .*Atlantis"):

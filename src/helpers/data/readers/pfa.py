@@ -24,6 +24,13 @@ from helpers.data.readers.common import (
 )
 from helpers.reference import forces
 
+#: the national fraud bodies (project codes, ``data/reference/police_force_areas.csv``) whose
+#: counts some exports of the table give as numbers that are not whole; theirs are rounded with a
+#: warning, anyone else's (a territorial force or British Transport Police, which records crimes
+#: as a force does) is a layout error. Source: ../shared/real/README.md beside the project (the
+#: real 2017/18 table; other years' exports carry fractional counts for the fraud bodies).
+FRAUD_BODY_CODES = frozenset({"NT-ACTIONFRAUD", "NT-CIFAS", "NT-UKFINANCE"})
+
 # ------------------------------------------------------------------------------------------
 # Home Office police force area recorded crime (ODS, one sheet per year)
 # ------------------------------------------------------------------------------------------
@@ -74,9 +81,10 @@ def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
 
     Counts written as padded text (``' 66776 '``), floats (``9.0``) or with separators
     (``'1,234'``) read as whole numbers. Counts that are not whole numbers are rounded with a
-    warning naming the rows for non-territorial bodies (Action Fraud, CIFAS, UK Finance, BTP),
-    and raise ``LayoutError`` for a territorial force (rule: ../shared/real/README.md beside the project, other
-    years' exports carry fractional national fraud counts). Force names go through
+    warning naming the rows for the national fraud bodies (``FRAUD_BODY_CODES``: Action Fraud,
+    CIFAS, UK Finance), and raise ``LayoutError`` for anyone else: a territorial force or
+    British Transport Police (rule: ../shared/real/README.md beside the project, other years'
+    exports carry fractional national fraud counts). Force names go through
     ``forces.codes_for`` ('Avon & Somerset' = 'Avon and Somerset'); an unknown name raises
     ``LayoutError`` naming the row. Unknown or missing headers raise ``LayoutError``.
     """
@@ -138,7 +146,7 @@ def parse_pfa_recorded_crime(path: Path) -> pd.DataFrame:
             table["offences"],
             f"{where}, column 'Number of Offences'",
             excel_rows,
-            round_allowed=~out["territorial"].to_numpy(),
+            round_allowed=out["force_code"].isin(FRAUD_BODY_CODES).to_numpy(),
             labels=labels,
         )
         out["offences"] = counts
