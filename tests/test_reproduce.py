@@ -219,7 +219,8 @@ def test_code_and_shipped_fingerprints_cover_the_package_and_reference_data():
 
 
 @pytest.mark.slow
-def test_tidy_stage_builds_once_then_reuses(data_dirs):
+def test_tidy_stage_builds_once_then_reuses(shared_cache_dirs):
+    data_dirs = shared_cache_dirs  # empty processed folder; the readers' cache may be warm
     mode = sources.resolve_mode("sample")
     fingerprint, status = reproduce.tidy_stage(mode)
     assert status == "built" and (data_dirs["processed"] / "mode.json").exists()
