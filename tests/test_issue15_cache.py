@@ -164,9 +164,15 @@ def _read_slowly(path, log):
         time.sleep(0.5)
         return SOURCE.parse(source)
 
-    frame = read(path, parse)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = read(path, parse)
     with open(log, "a") as handle:
         handle.write(f"from_cache={frame.attrs['from_cache']}\n")
+        for warning in caught:
+            handle.write(f"warned: {warning.message}\n")
 
 
 def test_two_processes_reading_one_file_at_once_parse_it_once(data_dirs, tmp_path):
@@ -186,3 +192,30 @@ def test_two_processes_reading_one_file_at_once_parse_it_once(data_dirs, tmp_pat
     lines = log.read_text().splitlines()
     assert lines.count("parsed") == 1, lines
     assert sorted(lines[1:]) == ["from_cache=False", "from_cache=True"]
+
+
+def test_a_damaged_entry_is_reread_once_and_reported_by_the_process_that_rereads_it(
+    data_dirs, tmp_path
+):
+    """Two processes find the same damaged entry at once: one reads the source again and says
+    why; the other waits and reads the rewritten entry, with no warning about a re-read it did
+    not do."""
+    import multiprocessing
+
+    path = write_open_data(tmp_path / "f.xlsx", [open_data_row(force="Kent", outcome=8)])
+    read(path, SOURCE.parse)
+    (parquet,) = config.cache_dir().glob(f"{SOURCE.id}-v*.parquet")
+    with open(parquet, "ab") as handle:
+        handle.write(b"damage")
+    log = tmp_path / "log.txt"
+    context = multiprocessing.get_context("fork")
+    children = [context.Process(target=_read_slowly, args=(path, log)) for _ in range(2)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(60)
+    assert [child.exitcode for child in children] == [0, 0]
+    lines = log.read_text().splitlines()
+    assert lines.count("parsed") == 1, lines
+    warned = [line for line in lines if line.startswith("warned:")]
+    assert len(warned) == 1 and "reading the source file again" in warned[0], lines

@@ -98,6 +98,34 @@ def test_per_series_reuses_equal_series_and_refits_a_changed_one(monkeypatch):
     assert len(calls) == 4  # switched off: computed afresh
 
 
+def test_per_series_keys_any_array_like_by_its_values_not_its_repr(monkeypatch):
+    """A pandas Index (or any array-like other than a scalar) is keyed by its values: its repr is
+    cut short, so two long series differing in one value must not share a key."""
+    monkeypatch.delenv("DA_MEMO", raising=False)
+    calls = []
+
+    @memo.per_series
+    def total(values):
+        calls.append(1)
+        return float(np.sum(values))
+
+    first = np.arange(200.0)
+    second = first.copy()
+    second[100] = -1.0
+    assert repr(pd.Index(first)) == repr(pd.Index(second))  # the repr cannot tell them apart
+    assert total(pd.Index(first)) == first.sum()
+    assert total(pd.Index(second)) == second.sum() and len(calls) == 2
+    assert total(pd.array(second)) == second.sum() and len(calls) == 2  # same values: reused
+
+    @memo.per_series
+    def count(values):
+        calls.append(2)
+        return len(values)
+
+    years = pd.Index(["2019/20", "2020/21"])
+    assert count(years) == count(years) == 2 and calls.count(2) == 2  # text: not memoised
+
+
 def test_trend_fits_from_the_memo_equal_fits_computed_afresh(monkeypatch):
     """The per-force fits of ``statistics.trend`` and ``models.segmented_trend`` are taken from
     the in-process memo on a second call with the same series; they equal a fresh fit."""

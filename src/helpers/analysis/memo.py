@@ -127,7 +127,8 @@ def per_series(function: Callable[..., T]) -> Callable[..., T]:
     the measures' sensitivity runs (another denominator, interval level, funnel method or year)
     and a table changed in one force refit the same series of the other forces. The key is the
     exact bytes of every array-like argument (as float64) and the ``repr`` of every other
-    argument, so equal inputs give the stored result and any changed value computes afresh;
+    scalar argument (anything else that is not numeric is not memoised), so equal inputs give the
+    stored result and any changed value computes afresh;
     ``DA_MEMO=0`` turns it off. At most ``PER_SERIES_SIZE`` results are kept (the oldest
     dropped first). Each call returns its own deep copy, so a caller changing a result changes
     nobody else's."""
@@ -140,10 +141,12 @@ def per_series(function: Callable[..., T]) -> Callable[..., T]:
     store: collections.OrderedDict = collections.OrderedDict()
 
     def part(value):
-        if isinstance(value, (np.ndarray, pd.Series, list, tuple)):
-            array = np.asarray(value, dtype=float)
-            return ("array", array.shape, array.tobytes())
-        return ("value", repr(value))
+        # scalars (numbers, text, None) by their repr; anything else by its exact values (a
+        # pandas Index or extension array's repr is cut short, so it cannot be the key)
+        if value is None or isinstance(value, (str, bytes, bool, int, float, np.generic)):
+            return ("value", type(value).__name__, repr(value))
+        array = np.asarray(value, dtype=float)  # not numeric: TypeError/ValueError, no memo
+        return ("array", array.shape, array.tobytes())
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):

@@ -167,29 +167,35 @@ def cached_read(
         "reader": source_id,
         "reader_version": reader_version,
     }
-    cache_file, meta_file = _cache_files(source_id, reader_version, digest)
-    if use_cache and cache_file.exists() and meta_file.exists():
-        with small_pages():  # a warm read writes fresh memory: see ``small_pages``
-            frame, problem = _load_checked(cache_file, meta_file, schema)
-        if frame is not None:
-            return frame
-        warnings.warn(
-            f"cache entry {cache_file.name} for {path.name} is not the one written after "
-            f"validation ({problem}); reading the source file again and rewriting the entry",
-            UserWarning,
-            stacklevel=2,
-        )
     if not use_cache:
         return _parse_and_store(path, parse, schema, info, None, None)
+    cache_file, meta_file = _cache_files(source_id, reader_version, digest)
+    frame = _cache_hit(cache_file, meta_file, schema)[0]
+    if frame is not None:
+        return frame
     # one process parses a file at a time: another wanting the same entry waits for it and
     # reads what it wrote (processes sharing a cache: notebooks side by side, test workers)
     with locking.exclusive(cache_file.with_suffix(".lock")):
-        if cache_file.exists() and meta_file.exists():
-            with small_pages():
-                frame, _problem = _load_checked(cache_file, meta_file, schema)
-            if frame is not None:
-                return frame
+        frame, problem = _cache_hit(cache_file, meta_file, schema)
+        if frame is not None:
+            return frame
+        if problem is not None:  # said only by the process that reads the source again
+            warnings.warn(
+                f"cache entry {cache_file.name} for {path.name} is not the one written after "
+                f"validation ({problem}); reading the source file again and rewriting the entry",
+                UserWarning,
+                stacklevel=2,
+            )
         return _parse_and_store(path, parse, schema, info, cache_file, meta_file)
+
+
+def _cache_hit(cache_file: Path, meta_file: Path, schema):
+    """(the cached frame, None) for an intact entry; (None, why not) for a damaged one;
+    (None, None) when there is no entry."""
+    if not (cache_file.exists() and meta_file.exists()):
+        return None, None
+    with small_pages():  # a warm read writes fresh memory: see ``small_pages``
+        return _load_checked(cache_file, meta_file, schema)
 
 
 def _parse_and_store(path, parse, schema, info, cache_file, meta_file) -> pd.DataFrame:
