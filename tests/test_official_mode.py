@@ -1,7 +1,9 @@
 """Notebooks 01 and 03 in official mode, on sample files placed where official files would be, run
 as `make reproduce` runs them: the tidy stage first, then the notebooks side by side.
 
-01 reads the files (issue 4 asks for its official code path); 03 stands for the analysis
+01 reads the files (issue 4 asks for its official code path: the files are found in the raw
+folder, not the sample's; the parsing itself does not depend on the mode, and under `make test`
+the shared readers' cache usually holds it already); 03 stands for the analysis
 notebooks: besides the banner and the synthetic-sample sentences that 02 and 03 take from the same
 helpers (``helpers.report``), it has a branch of its own on the data mode (the validation against
 the published figures). 02 has no such branch, so it is left to nbval and the end-to-end run in
