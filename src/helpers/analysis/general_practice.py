@@ -116,9 +116,9 @@ def leave_one_out(frame: pd.DataFrame, x: str, y: str, weight: str) -> pd.DataFr
 def robust_slope(x: pd.Series, y: pd.Series) -> float:
     """Huber M-estimate of the slope of ``y`` on ``x`` (statsmodels RLM with HuberT), which
     down-weights forces far from the line instead of letting one force set it."""
-    import statsmodels.api as sm
+    from statsmodels.robust.norms import HuberT
+    from statsmodels.robust.robust_linear_model import RLM
+    from statsmodels.tools.tools import add_constant
 
-    fit = sm.RLM(
-        y.to_numpy(float), sm.add_constant(x.to_numpy(float)), M=sm.robust.norms.HuberT()
-    ).fit()
+    fit = RLM(y.to_numpy(float), add_constant(x.to_numpy(float)), M=HuberT()).fit()
     return float(fit.params[1])

@@ -77,7 +77,9 @@ def segmented_trend(
     candidate joinpoints tried with their deviances (``profile``: DataFrame). Estimates are NaN
     when the status is not "ok".
     """
-    import statsmodels.api as sm
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+    from statsmodels.tools.tools import add_constant
 
     x, n, t = (np.asarray(v, dtype=float) for v in (successes, trials, time))
     keep = has_data(x, n) & np.isfinite(t)
@@ -122,7 +124,7 @@ def segmented_trend(
         return out | empty | {"status": TREND_SEPARATION}
     endog = np.column_stack([x, n - x])
     centre = t.mean()
-    linear = sm.GLM(endog, sm.add_constant(t - centre), family=sm.families.Binomial()).fit()
+    linear = GLM(endog, add_constant(t - centre), family=families.Binomial()).fit()
     profile = []
     fits = {}
     # each candidate's fit starts from the linear fit (hinge slope 0), which IRLS leaves in
@@ -131,7 +133,7 @@ def segmented_trend(
     start = np.append(linear.params, 0.0)
     for k in candidates:
         exog = np.column_stack([np.ones(m), t - centre, np.maximum(t - k, 0)])
-        fit = sm.GLM(endog, exog, family=sm.families.Binomial()).fit(start_params=start)
+        fit = GLM(endog, exog, family=families.Binomial()).fit(start_params=start)
         if fit.converged and np.isfinite(fit.deviance):
             profile.append((float(k), float(fit.deviance)))
             fits[float(k)] = (fit, exog)

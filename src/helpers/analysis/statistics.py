@@ -735,7 +735,9 @@ def _fit_trend(
 ) -> dict[str, float]:
     """Quasi-binomial logit-linear trend (see ``trend``). Returns a dict with a ``status`` in
     words; any status other than "ok" comes with NaN estimates, never an interval."""
-    import statsmodels.api as sm
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+    from statsmodels.tools.tools import add_constant
 
     if inference not in ("t", "normal"):
         raise ValueError("inference must be 't' or 'normal'")
@@ -757,9 +759,9 @@ def _fit_trend(
     if separated(successes, trials, time):
         return result | empty | {"status": TREND_SEPARATION}
     centre = time.mean()
-    exog = sm.add_constant(time - centre)
+    exog = add_constant(time - centre)
     endog = np.column_stack([successes, trials - successes])
-    model = sm.GLM(endog, exog, family=sm.families.Binomial())
+    model = GLM(endog, exog, family=families.Binomial())
     # quasi-binomial: scale = Pearson chi-squared / residual df, never below 1 (under-dispersion
     # is not allowed to narrow the intervals). statsmodels' scale="X2" misbehaves with a
     # two-column (successes, failures) response, so the scale is computed here.
@@ -877,14 +879,15 @@ def weighted_association(x, y, weights) -> dict[str, float]:
     Returns slope, its 95% interval, intercept, p-value, weighted correlation r and r**2, and n.
     Used to describe how strongly two force rates move together (an association, not a cause).
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import WLS
+    from statsmodels.tools.tools import add_constant
 
     x = np.asarray(x, float)
     y = np.asarray(y, float)
     w = np.asarray(weights, float)
     keep = np.isfinite(x) & np.isfinite(y) & np.isfinite(w) & (w > 0)
     x, y, w = x[keep], y[keep], w[keep]
-    fit = sm.WLS(y, sm.add_constant(x), weights=w).fit()
+    fit = WLS(y, add_constant(x), weights=w).fit()
     mx, my = np.average(x, weights=w), np.average(y, weights=w)
     with np.errstate(invalid="ignore", divide="ignore"):  # r is NaN when x or y is constant
         r = float(
