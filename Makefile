@@ -13,6 +13,11 @@ STAMP := $(VENV)/.installed
 DATA ?= auto
 export PYTHONHASHSEED := 0
 
+# pytest-xdist workers for the unit tests: one more than the cores, because the longest tests
+# spend part of their time waiting (on a kernel, a worker process or a cache lock held by
+# another): on 2 cores, 3 workers took make test from 234 to 225 s in one A/B pair
+# (benchmarks/RESULTS.md). Set TEST_WORKERS=auto for one per core.
+TEST_WORKERS ?= $(shell expr $$(nproc 2>/dev/null || echo 1) + 1)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
 
 .PHONY: help setup data sample processed reproduce profiles screenshots verify test unit notebooks refresh lint format lab bench lock clean distclean
@@ -83,7 +88,7 @@ verify: setup ## compare reports/figures/MANIFEST.csv of this run with the commi
 # with pytest-xdist, then prints the nbval report. (xdist's loadgroup, which could put the
 # notebook cells on one worker, does not group them with pytest 9: its node ids are no longer
 # rewritable.) The unit tests are spread with --dist worksteal: tests/conftest.py puts the longest
-# at the front of each worker's half, and an idle worker takes queued tests from a busy one.
+# at the front of each worker's share, and an idle worker takes queued tests from a busy one.
 # One cache folder is shared by nbval's run and the unit tests that run the notebooks or the tidy
 # stage on the sample (DA_TEST_SHARED_CACHE, tests/conftest.py): the readers' cache and the
 # analysis memo are keyed by content and locked per entry, so each sample file is parsed and each
@@ -97,12 +102,12 @@ test: setup lint ## lint, then the unit tests and, beside them, nbval over every
 	DA_REPORTS_DIR=$$tmp/nbval/reports DA_PROCESSED_DIR=$$tmp/nbval/processed DA_CACHE_DIR=$$tmp/shared-cache \
 	  $(BIN)/python -m pytest -p no:cacheprovider $(NBVAL) notebooks >$$tmp/nbval.log 2>&1 & nbval=$$!; \
 	echo "[test] nbval over the notebooks runs in the background; the unit tests:"; \
-	$(BIN)/python -m pytest -n auto --dist worksteal --durations=10 tests || unit=$$?; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=10 tests || unit=$$?; \
 	wait $$nbval || nb=$$?; echo "[test] nbval over the notebooks:"; cat $$tmp/nbval.log; \
 	echo "[test] unit tests exit $$unit, notebooks exit $$nb"; test $$unit -eq 0 && test $$nb -eq 0
 
 unit: setup ## unit tests only (spread over the cores)
-	$(TEST_DIRS) $(BIN)/python -m pytest -n auto --dist worksteal --durations=10 tests
+	$(TEST_DIRS) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=10 tests
 
 notebooks: setup ## run every notebook with nbval, comparing outputs exactly
 	$(BIN)/python -m pytest $(NBVAL) notebooks

@@ -150,17 +150,17 @@ def small_site(sample_data, tmp_path_factory):
 
 
 #: the longest tests (measured: benchmarks/RESULTS.md, "make test"), longest first. With
-#: ``-n 2 --dist worksteal`` (``make test``) each worker starts with one half of the collection
-#: (the first half to the first worker) and then steals from the other's queue: these tests go
-#: to the front of the two halves in turn, so that the two longest start at once, one on each
+#: ``-n W --dist worksteal`` (``make test``) each worker starts with one W-th of the collection,
+#: in order (the first share to the first worker), and then steals from the others' queues: these
+#: tests go to the front of the W shares in turn, so that the longest start at once, one on each
 #: worker, and none starts last and leaves a core idle at the end.
 LONGEST_FIRST = (
     "test_reports.py::test_reproduce_end_to_end_then_verify",
     "test_official_mode.py::test_notebooks_run_in_official_mode",
     "test_reproduce.py::test_side_by_side_then_reused_then_only_the_changed_one",
     "test_figure_text.py::test_every_figure_on_the_sample_is_clean",
-    "test_notebook_harness.py::test_changed_number_in_an_output_fails",
     "test_reproduce.py::test_a_failing_notebook_is_named_and_the_others_finish",
+    "test_notebook_harness.py::test_changed_number_in_an_output_fails",
     "test_sample.py::test_regenerating_gives_the_same_cells_as_the_committed_files",
 )
 
@@ -172,9 +172,14 @@ def pytest_collection_modifyitems(config, items):
                 return position
         return len(LONGEST_FIRST)
 
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
     ranked = sorted(items, key=rank)  # stable: the rest keep their order
     longest = [item for item in ranked if rank(item) < len(LONGEST_FIRST)]
     rest = ranked[len(longest) :]
-    first, second = longest[0::2], longest[1::2]
-    cut = max(0, len(items) // 2 - len(first))
-    items[:] = first + rest[:cut] + second + rest[cut:]
+    ordered = []
+    for share in range(workers):  # the W shares, each led by its round-robin part of longest
+        lead = longest[share::workers]
+        size = len(items) * (share + 1) // workers - len(ordered) - len(lead)
+        ordered += lead + rest[: max(0, size)]
+        rest = rest[max(0, size) :]
+    items[:] = ordered + rest
