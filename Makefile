@@ -13,11 +13,10 @@ STAMP := $(VENV)/.installed
 DATA ?= auto
 export PYTHONHASHSEED := 0
 
-# pytest-xdist workers for the unit tests: one more than the cores, because the longest tests
-# spend part of their time waiting (on a kernel, a worker process or a cache lock held by
-# another): on 2 cores, 3 workers took make test from 234 to 225 s in one A/B pair
-# (benchmarks/RESULTS.md). Set TEST_WORKERS=auto for one per core.
-TEST_WORKERS ?= $(shell expr $$(nproc 2>/dev/null || echo 1) + 1)
+# pytest-xdist workers for the unit tests (auto: one per core). One more than the cores was tried
+# on 2 cores: 234 -> 225 s in one A/B pair, but 236 -> 246 s on a clean clone, so not taken
+# (benchmarks/RESULTS.md).
+TEST_WORKERS ?= auto
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
 
 .PHONY: help setup data sample processed reproduce profiles screenshots verify test unit notebooks refresh lint format lab bench lock clean distclean
