@@ -12,6 +12,13 @@ STAMP := $(VENV)/.installed
 # official (insist on the official files) or sample (the shipped synthetic sample)
 DATA ?= auto
 export PYTHONHASHSEED := 0
+# Python's default: a module is compiled once, at its first import, and its .pyc kept (in .venv and
+# the git-ignored __pycache__ folders). Some environments (this machine's, probably CI's) set
+# PYTHONDONTWRITEBYTECODE, which makes every process compile pandas, matplotlib and the rest again;
+# the alternative, compiling all of site-packages at install (uv --compile-bytecode), took 15 to 28
+# s of make setup for thousands of modules never imported. On a clean clone: make setup 9 s
+# instead of 24 to 37 s, make test unchanged (benchmarks/RESULTS.md).
+export PYTHONDONTWRITEBYTECODE :=
 
 # pytest-xdist workers for the unit tests (auto: one per core). One more than the cores was tried
 # on 2 cores: 234 -> 225 s in one A/B pair, but 236 -> 246 s on a clean clone, so not taken
@@ -35,10 +42,10 @@ setup: $(STAMP) ## create .venv if missing, install the pinned lock, register th
 # cannot be installed, pip installs the lock as before.
 # The venv is made without pip when uv installs it (the interpreter's own pip puts uv in it); to add
 # a package by hand there, use `.venv/bin/uv pip install --python .venv/bin/python NAME`.
-# --compile-bytecode: pip writes every module's .pyc at install, and so must uv (it does not by
-# default). Without them every process (each xdist worker, notebook kernel and reproduce worker)
-# compiles pandas, matplotlib and the rest from source again where PYTHONDONTWRITEBYTECODE is set,
-# which cost the unit tests 954 CPU s instead of 841 in a measured run.
+# No --compile-bytecode: uv leaves the .pyc files to Python, which writes each at its first
+# import (PYTHONDONTWRITEBYTECODE is cleared above). Without either, every process (each xdist
+# worker, notebook kernel and reproduce worker) compiled pandas, matplotlib and the rest from
+# source again, which cost the unit tests 954 CPU s instead of 841 in a measured run.
 # tests/test_environment.py checks that the installed versions are the lock's.
 UV_VERSION := 0.13.9
 INSTALL_LOCK := -r requirements.txt -c requirements-lock.txt
@@ -49,7 +56,7 @@ $(STAMP): requirements.txt requirements-lock.txt pyproject.toml
 	  || echo "[setup] uv $(UV_VERSION) could not be installed: pip installs the lock instead (slower)"
 	@if test -x $(BIN)/uv; then \
 	  echo "[setup] uv $(UV_VERSION): installing requirements-lock.txt into $(VENV)"; \
-	  $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python $(INSTALL_LOCK) -e .; \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python $(INSTALL_LOCK) -e .; \
 	else \
 	  $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --upgrade >/dev/null; \
 	  echo "[setup] pip: installing requirements-lock.txt into $(VENV)"; \
