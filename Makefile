@@ -16,8 +16,9 @@ export PYTHONHASHSEED := 0
 # the git-ignored __pycache__ folders). Some environments (this machine's, probably CI's) set
 # PYTHONDONTWRITEBYTECODE, which makes every process compile pandas, matplotlib and the rest again;
 # the alternative, compiling all of site-packages at install (uv --compile-bytecode), took 15 to 28
-# s of make setup for thousands of modules never imported. On a clean clone: make setup 9 s
-# instead of 24 to 37 s, make test unchanged (benchmarks/RESULTS.md).
+# s of make setup for thousands of modules never imported. make setup imports the modules every
+# run needs, once, in two processes (helpers.core.warmup, about 8 s), so that the first make
+# reproduce does not compile them in several processes at once (benchmarks/RESULTS.md).
 export PYTHONDONTWRITEBYTECODE :=
 
 # pytest-xdist workers for the unit tests (auto: one per core). One more than the cores was tried
@@ -65,6 +66,7 @@ $(STAMP): requirements.txt requirements-lock.txt pyproject.toml
 	  $(BIN)/python -m pip install --quiet --no-deps -e .; \
 	fi
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (da-police)" >/dev/null
+	@$(BIN)/python -m helpers.core.warmup
 	@touch $(STAMP)
 
 data: setup ## fetch and verify the official files into data/raw (uses DA_DATA_MIRROR if set)

@@ -55,3 +55,12 @@ def test_pandera_is_imported_only_when_a_schema_is_used():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "True"
+
+
+def test_every_module_the_setup_warm_up_names_imports():
+    """``make setup`` compiles the modules of ``helpers.core.warmup.GROUPS`` by importing them: a
+    renamed or removed module would only be reported there, so it is caught here."""
+    from helpers.core import warmup
+
+    for name in warmup.GROUPS:
+        assert warmup.import_group(name) == [], name
