@@ -175,13 +175,11 @@ def _read_slowly(path, log):
             handle.write(f"warned: {warning.message}\n")
 
 
-def test_two_processes_reading_one_file_at_once_parse_it_once(data_dirs, tmp_path):
-    """Processes sharing a cache (notebooks side by side, test workers): while one parses a file,
-    another asking for the same entry waits for it and reads what it wrote."""
+def _read_in_two_processes(path, log) -> list[str]:
+    """Two forked processes read ``path`` at once (``_read_slowly``); both must exit cleanly.
+    Returns the lines they logged."""
     import multiprocessing
 
-    path = write_open_data(tmp_path / "f.xlsx", [open_data_row(force="Kent", outcome=8)])
-    log = tmp_path / "log.txt"
     context = multiprocessing.get_context("fork")
     children = [context.Process(target=_read_slowly, args=(path, log)) for _ in range(2)]
     for child in children:
@@ -189,7 +187,14 @@ def test_two_processes_reading_one_file_at_once_parse_it_once(data_dirs, tmp_pat
     for child in children:
         child.join(60)
     assert [child.exitcode for child in children] == [0, 0]
-    lines = log.read_text().splitlines()
+    return log.read_text().splitlines()
+
+
+def test_two_processes_reading_one_file_at_once_parse_it_once(data_dirs, tmp_path):
+    """Processes sharing a cache (notebooks side by side, test workers): while one parses a file,
+    another asking for the same entry waits for it and reads what it wrote."""
+    path = write_open_data(tmp_path / "f.xlsx", [open_data_row(force="Kent", outcome=8)])
+    lines = _read_in_two_processes(path, tmp_path / "log.txt")
     assert lines.count("parsed") == 1, lines
     assert sorted(lines[1:]) == ["from_cache=False", "from_cache=True"]
 
@@ -200,22 +205,12 @@ def test_a_damaged_entry_is_reread_once_and_reported_by_the_process_that_rereads
     """Two processes find the same damaged entry at once: one reads the source again and says
     why; the other waits and reads the rewritten entry, with no warning about a re-read it did
     not do."""
-    import multiprocessing
-
     path = write_open_data(tmp_path / "f.xlsx", [open_data_row(force="Kent", outcome=8)])
     read(path, SOURCE.parse)
     (parquet,) = config.cache_dir().glob(f"{SOURCE.id}-v*.parquet")
     with open(parquet, "ab") as handle:
         handle.write(b"damage")
-    log = tmp_path / "log.txt"
-    context = multiprocessing.get_context("fork")
-    children = [context.Process(target=_read_slowly, args=(path, log)) for _ in range(2)]
-    for child in children:
-        child.start()
-    for child in children:
-        child.join(60)
-    assert [child.exitcode for child in children] == [0, 0]
-    lines = log.read_text().splitlines()
+    lines = _read_in_two_processes(path, tmp_path / "log.txt")
     assert lines.count("parsed") == 1, lines
     warned = [line for line in lines if line.startswith("warned:")]
     assert len(warned) == 1 and "reading the source file again" in warned[0], lines
