@@ -12,6 +12,9 @@ own copy (unpickled), so a caller changing a result does not change anyone else'
 
 from __future__ import annotations
 
+import collections
+import copy
+import functools
 import hashlib
 import json
 import os
@@ -21,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from helpers.core import config, hashing, locking
@@ -126,18 +130,11 @@ def per_series(function: Callable[..., T]) -> Callable[..., T]:
     Used for the per-force model fits (``models.segmented_trend``, ``statistics._fit_trend``):
     the measures' sensitivity runs (another denominator, interval level, funnel method or year)
     and a table changed in one force refit the same series of the other forces. The key is the
-    exact bytes of every array-like argument (as float64) and the ``repr`` of every other
-    scalar argument (anything else that is not numeric is not memoised), so equal inputs give the
-    stored result and any changed value computes afresh;
-    ``DA_MEMO=0`` turns it off. At most ``PER_SERIES_SIZE`` results are kept (the oldest
-    dropped first). Each call returns its own deep copy, so a caller changing a result changes
-    nobody else's."""
-    import collections
-    import copy
-    import functools
-
-    import numpy as np
-
+    exact bytes of every array-like argument (as float64) and the ``repr`` of every scalar one
+    (a call with an argument that is neither is not memoised), so equal inputs give the stored
+    result and any changed value computes afresh; ``DA_MEMO=0`` turns it off. At most
+    ``PER_SERIES_SIZE`` results are kept (the oldest dropped first). Each call returns its own
+    deep copy, so a caller changing a result changes nobody else's."""
     store: collections.OrderedDict = collections.OrderedDict()
 
     def part(value):
